@@ -1,0 +1,185 @@
+"""Command line adapter (typer + rich): each command parses, calls one service, prints.
+
+Exit status (formats §3): 0 no error, 1 an error-severity issue, 2 unusable arguments or files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .core.model import Framework, Issue, Scorecard, Severity
+from .core.numbers import fmt, fmt_points
+from .services import scoring
+from .services.scoring import UnusableInput
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="jixiao 绩效：部门整体支出绩效自评的评分、报告与审核。")
+framework_app = typer.Typer(no_args_is_help=True, help="评分表：检查、查看、列出内置评分表。")
+app.add_typer(framework_app, name="framework")
+out = Console(highlight=False, soft_wrap=False)
+if not out.is_terminal and "COLUMNS" not in os.environ:
+    out.width = 160
+err = Console(stderr=True, highlight=False)
+
+PROVENANCE_ZH = {"official": "正式发布", "reconstructed": "根据报告重构（评分规则非原文）",
+                 "example": "示例（分值或规则为推定，使用前请按本地通知核对）"}
+SEVERITY_ZH = {Severity.ERROR: "[red]错误[/red]", Severity.WARNING: "[yellow]警告[/yellow]",
+               Severity.INFO: "[cyan]提示[/cyan]"}
+
+
+def fail_unusable(message: str) -> None:
+    err.print(f"[red]无法读取：[/red]{message}", markup=True)
+    raise typer.Exit(2)
+
+
+def print_issues(issues: tuple[Issue, ...]) -> None:
+    for issue in issues:
+        where = issue.located()
+        err.print(f"{SEVERITY_ZH[issue.severity]} {where}：{issue.message} [dim]({issue.code})[/dim]")
+
+
+def exit_for(issues: tuple[Issue, ...]) -> None:
+    if any(i.severity is Severity.ERROR for i in issues):
+        errors = sum(1 for i in issues if i.severity is Severity.ERROR)
+        err.print(f"[red]共 {errors} 个错误，未能给出总分。[/red]")
+        raise typer.Exit(1)
+
+
+def _num(value: Decimal | None, unit: str = "", rule_type: str = "") -> str:
+    if value is None:
+        return "—"
+    return f"{fmt_points(value)}次" if rule_type == "per_occurrence" else f"{fmt(value)}{unit}"
+
+
+def scorecard_table(card: Scorecard) -> Table:
+    table = Table(title=f"{card.unit} {card.year}年度 评分表", show_lines=False, expand=True)
+    table.add_column("指标", overflow="fold", max_width=24)
+    for name in ("分值", "值", "得分"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("说明", overflow="fold", ratio=1)
+    for result in card.indicators:
+        indent = "  " * (result.depth - 1)
+        name = f"{indent}{result.name}" if result.is_leaf else f"{indent}[bold]{result.name}[/bold]"
+        weight = fmt_points(result.weight)
+        if result.effective_weight != result.weight and result.applicable:
+            weight += f"→{fmt_points(result.effective_weight)}"
+        score = "—" if result.score is None else fmt_points(result.score)
+        if result.overridden:
+            score += "*"
+        table.add_row(name, weight, _num(result.value, result.unit, result.rule_type), score, result.explanation)
+    return table
+
+
+@app.command()
+def score(
+    evaluation: Annotated[Path, typer.Argument(help="评价数据文件（jixiao/evaluation@1 YAML）")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（jixiao/score@1）")] = False,
+) -> None:
+    """计算并打印评分表：每项指标的分值、值、得分与说明，以及总分和等级。"""
+    try:
+        scored = scoring.score_file(evaluation)
+    except UnusableInput as error:
+        fail_unusable(error.message)
+        return
+    if as_json:
+        out.print_json(json.dumps(scoring.score_json(scored), ensure_ascii=False))
+    elif scored.scorecard is not None:
+        print_scorecard(scored.scorecard, scored.framework)
+    print_issues(scored.issues)
+    exit_for(scored.issues)
+
+
+def print_scorecard(card: Scorecard, framework: Framework | None) -> None:
+    out.print(scorecard_table(card))
+    if framework is not None:
+        note = PROVENANCE_ZH.get(framework.provenance, framework.provenance)
+        out.print(f"评分表：{framework.name}（{framework.id} 第{framework.version}版，{note}；"
+                  f"sha256 {framework.sha256[:16]}…）")
+    if card.total is not None:
+        out.print(f"[bold]总分 {fmt_points(card.total)} 分，等级：{card.grade}[/bold]")
+        out.print(f"计算：{card.total_explanation}")
+
+
+@framework_app.command("check")
+def framework_check(table: Annotated[str, typer.Argument(help="内置评分表编号或 YAML 文件路径")]) -> None:
+    """检查评分表：分值合计、编号、规则、分档、表达式等。"""
+    loaded = _load(table)
+    print_issues(loaded.issues)
+    fw = loaded.framework
+    if fw is not None:
+        leaves = sum(1 for node, _ in fw.walk() if node.is_leaf)
+        out.print(f"[green]评分表有效[/green]：{fw.name}（{fw.id} 第{fw.version}版），"
+                  f"{len(fw.walk())} 项指标（末级 {leaves} 项），满分 {fmt_points(fw.total)} 分；sha256 {fw.sha256}")
+    exit_for(loaded.issues)
+
+
+@framework_app.command("show")
+def framework_show(table: Annotated[str, typer.Argument(help="内置评分表编号或 YAML 文件路径")]) -> None:
+    """打印评分表的指标树：分值、计算公式与评分标准。"""
+    loaded = _load(table)
+    fw = loaded.framework
+    if fw is None:
+        print_issues(loaded.issues)
+        exit_for(loaded.issues)
+        return
+    tree = Table(title=f"{fw.name}（{fw.id} 第{fw.version}版）", expand=True)
+    for name in ("指标", "编号", "分值", "规则", "公式与评分标准"):
+        tree.add_column(name, overflow="fold", ratio=4 if name == "公式与评分标准" else None)
+    for node, depth in fw.walk():
+        rule = node.rule.type if node.rule else ("二者择其一" if node.alternatives else "")
+        detail = "；".join(t for t in (node.formula_text or node.value_text, node.criteria) if t)
+        tree.add_row("  " * (depth - 1) + node.name, node.id, fmt_points(node.weight), rule, detail)
+    out.print(tree)
+    out.print(f"来源：{fw.source}（{PROVENANCE_ZH.get(fw.provenance, fw.provenance)}）")
+    print_issues(loaded.issues)
+
+
+@framework_app.command("list")
+def framework_list() -> None:
+    """列出内置评分表。"""
+    table = Table(title="内置评分表")
+    for name in ("编号", "名称", "版本", "来源性质"):
+        table.add_column(name)
+    for table_id in scoring.loader.builtin_ids():
+        loaded = _load(table_id)
+        fw = loaded.framework
+        if fw is not None:
+            table.add_row(fw.id, fw.name, str(fw.version), PROVENANCE_ZH.get(fw.provenance, fw.provenance))
+        else:
+            table.add_row(table_id, "（评分表有错误，请运行 framework check）", "", "")
+    out.print(table)
+
+
+def _load(table: str) -> scoring.loader.Loaded:
+    try:
+        return scoring.load_table(table)
+    except UnusableInput as error:
+        fail_unusable(error.message)
+        raise
+
+
+def main() -> None:
+    """Entry point: bugs print a short Chinese message (set JIXIAO_DEBUG=1 for the traceback)."""
+    try:
+        app()
+    except (KeyboardInterrupt, BrokenPipeError):
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - last line of defence for the user
+        if os.environ.get("JIXIAO_DEBUG"):
+            raise
+        err.print(f"[red]内部错误[/red]：{type(error).__name__}: {error}。请将命令与输入文件反馈给开发者"
+                  "（设置 JIXIAO_DEBUG=1 可查看详细信息）。")
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

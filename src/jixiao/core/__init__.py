@@ -1,0 +1,1 @@
+"""The pure domain: models, numbers, expressions, rules and the scoring engine (stdlib only)."""

@@ -1,0 +1,74 @@
+"""Wording of explanations: how a reviewer writes a computed figure, a transfer, a total."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from .expr import Expr, render_names
+from .fields import STANDARD_FIELDS
+from .model import Field, Indicator
+from .numbers import fmt, fmt_points
+
+
+def field_label(name: str, fields: Mapping[str, Field]) -> str:
+    """The Chinese name of a data id (standard or declared by the table)."""
+    if name in STANDARD_FIELDS:
+        return STANDARD_FIELDS[name].name
+    return fields[name].name if name in fields else name
+
+
+def field_figure(name: str, value: Decimal, fields: Mapping[str, Field]) -> str:
+    """A data value as a report prints it: 912.97万元, 23人, 100.00%."""
+    standard = STANDARD_FIELDS.get(name)
+    if standard is not None and standard.kind == "count":
+        return f"{fmt_points(value)}{standard.unit}"
+    unit = standard.unit if standard is not None else (fields[name].unit if name in fields else "")
+    return f"{fmt(value)}{unit}"
+
+
+def value_text(value: Decimal, unit: str) -> str:
+    """A leaf's value with its unit."""
+    return f"{fmt(value)}{unit}"
+
+
+def formula_head(leaf: Indicator, expr: Expr, labels: Mapping[str, str]) -> str:
+    """The formula as the table prints it, or rendered from the expression with Chinese names."""
+    if leaf.formula_text:
+        text = leaf.formula_text.rstrip("。；; ")
+        return text if "=" in text else f"{leaf.name}={text}"
+    symbolic = render_names(expr, lambda n: labels.get(n, n), percent=leaf.unit == "%")
+    return f"{leaf.name}={symbolic}"
+
+
+def computed(leaf: Indicator, expr: Expr, labels: Mapping[str, str],
+             figures: Mapping[str, str], result: str) -> str:
+    """formula = figures = result, e.g. 支出完成率=…=4276.91万元/（…）×100%=97.02%."""
+    shown = render_names(expr, lambda n: figures.get(n, n), percent=leaf.unit == "%")
+    head = formula_head(leaf, expr, labels)
+    return f"{head}={result}" if shown == result else f"{head}={shown}={result}"
+
+
+def transfer_in(sources: list[tuple[Indicator, Decimal]]) -> str:
+    """Said on the leaf that receives moved weight."""
+    return "；".join(f"{src.name}不适用，其{fmt_points(w)}分调整至本指标" for src, w in sources)
+
+
+def not_applicable(reason: str, leaf: Indicator, target: Indicator | None) -> str:
+    """Said on a leaf that is not applicable, by its policy."""
+    head = f"不适用：{reason}" if reason else "不适用"
+    policy = leaf.not_applicable
+    if policy is None:
+        return head
+    if policy.kind == "move_to" and target is not None:
+        return f"{head}；{fmt_points(leaf.weight)}分调整至{target.name}"
+    if policy.kind == "full_marks":
+        return f"{head}；按评分表规定计满分{fmt_points(leaf.weight)}分"
+    return f"{head}；按评分表规定不得分"
+
+
+def inner(children: int, score: Decimal | None, weight: Decimal) -> str:
+    """Said on an inner node."""
+    if score is None:
+        return f"下设{children}项指标，因存在错误未能合计（分值{fmt_points(weight)}分）"
+    return f"下设{children}项指标，合计得{fmt_points(score)}分（分值{fmt_points(weight)}分）"

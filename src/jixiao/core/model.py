@@ -1,0 +1,409 @@
+"""Domain objects: scoring tables (Framework), evaluations, scorecards and issues.
+
+Everything here is immutable and free of I/O; loaders build these objects, the engine reads
+them. Amounts and ratios are ``Decimal``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Literal
+
+from .expr import Expr
+
+
+class Severity(str, Enum):
+    """How bad an issue is; an ``error`` makes the command exit 1."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A problem found in a table, an evaluation or while scoring, with where it is."""
+
+    severity: Severity
+    code: str
+    path: str
+    message: str
+    file: str = ""
+
+    def located(self) -> str:
+        """The place as users read it: ``file: path``."""
+        where = f"{self.file}: " if self.file else ""
+        return f"{where}{self.path}" if self.path else where.rstrip(": ")
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True, slots=True)
+class ProportionalRule:
+    target: Decimal
+    direction: Literal["higher", "lower"] = "higher"
+    type: Literal["proportional"] = "proportional"
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdRule:
+    standard: Decimal
+    per: Decimal
+    direction: Literal["max", "min"] = "max"
+    step: Decimal = Decimal(1)
+    steps: Literal["exact", "floor", "ceil"] = "exact"
+    type: Literal["threshold"] = "threshold"
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    min: Decimal | None
+    max: Decimal | None
+    min_inclusive: bool = True
+    max_inclusive: bool = True
+    score: Decimal | None = None
+    ratio: Decimal | None = None
+
+    def holds(self, value: Decimal) -> bool:
+        """Whether ``value`` lies in this band."""
+        if self.min is not None and (value < self.min or (value == self.min and not self.min_inclusive)):
+            return False
+        return not (
+            self.max is not None and (value > self.max or (value == self.max and not self.max_inclusive))
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BandsRule:
+    bands: tuple[Band, ...]
+    type: Literal["bands"] = "bands"
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    text: str
+    points: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistRule:
+    items: tuple[ChecklistItem, ...]
+    type: Literal["checklist"] = "checklist"
+
+
+@dataclass(frozen=True, slots=True)
+class PerOccurrenceRule:
+    per: Decimal
+    type: Literal["per_occurrence"] = "per_occurrence"
+
+
+@dataclass(frozen=True, slots=True)
+class YesNoRule:
+    type: Literal["yes_no"] = "yes_no"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    text: str
+    score: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class CategoricalRule:
+    options: tuple[Option, ...]
+    type: Literal["categorical"] = "categorical"
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    name: str
+    min_ratio: Decimal
+    max_ratio: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class JudgementRule:
+    tiers: tuple[Tier, ...] = ()
+    type: Literal["judgement"] = "judgement"
+
+
+Rule = (
+    ProportionalRule
+    | ThresholdRule
+    | BandsRule
+    | ChecklistRule
+    | PerOccurrenceRule
+    | YesNoRule
+    | CategoricalRule
+    | JudgementRule
+)
+
+RULE_TYPES: tuple[str, ...] = (
+    "proportional",
+    "threshold",
+    "bands",
+    "checklist",
+    "per_occurrence",
+    "yes_no",
+    "categorical",
+    "judgement",
+)
+
+RULE_NAMES_ZH: Mapping[str, str] = {
+    "proportional": "按比例计分",
+    "threshold": "标准值扣分",
+    "bands": "分档计分",
+    "checklist": "逐项计分",
+    "per_occurrence": "按次扣分",
+    "yes_no": "是否判断",
+    "categorical": "分类计分",
+    "judgement": "分级评判",
+}
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True, slots=True)
+class NotApplicable:
+    """What happens when a leaf cannot be assessed: ``full_marks``, ``zero`` or ``move_to``."""
+
+    kind: Literal["full_marks", "zero", "move_to"]
+    target: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """A node of the indicator tree: inner (``children``) or leaf (``rule``)."""
+
+    id: str
+    name: str
+    weight: Decimal
+    path: str
+    children: tuple[Indicator, ...] = ()
+    rule: Rule | None = None
+    value: Expr | None = None
+    value_text: str = ""
+    formula_text: str = ""
+    unit: str = ""
+    definition: str = ""
+    criteria: str = ""
+    source: str = ""
+    not_applicable: NotApplicable | None = None
+    alternatives: bool = False
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+
+@dataclass(frozen=True, slots=True)
+class GradeBand:
+    grade: str
+    min: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Cap:
+    when: Expr
+    when_text: str
+    max: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """The 加分项 / 减分项 section of a table."""
+
+    name: str
+    max: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A data field a table declares beside the standard ones."""
+
+    id: str
+    name: str
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Framework:
+    """A scoring table (评分表), stamped with its content hash."""
+
+    id: str
+    version: int
+    name: str
+    total: Decimal
+    cap: Decimal
+    grades: tuple[GradeBand, ...]
+    indicators: tuple[Indicator, ...]
+    sha256: str
+    issuer: str = ""
+    region: str = ""
+    years: tuple[int, ...] = ()
+    provenance: str = ""
+    source: str = ""
+    outline: str = "zhanjiang"
+    caps: tuple[Cap, ...] = ()
+    bonus: Section | None = None
+    penalty: Section | None = None
+    fields: Mapping[str, Field] = field(default_factory=dict)
+    file: str = ""
+
+    def walk(self) -> list[tuple[Indicator, int]]:
+        """Every node with its depth (1 = 一级指标), parents before children, in table order."""
+        out: list[tuple[Indicator, int]] = []
+
+        def visit(node: Indicator, depth: int) -> None:
+            out.append((node, depth))
+            for child in node.children:
+                visit(child, depth + 1)
+
+        for top in self.indicators:
+            visit(top, 1)
+        return out
+
+
+# --------------------------------------------------------------------------- evaluations
+
+
+@dataclass(frozen=True, slots=True)
+class LeafInput:
+    """One entry of ``inputs``; which keys are set depends on the rule type."""
+
+    path: str
+    keys: frozenset[str]
+    score: Decimal | None = None
+    tier: str | None = None
+    reason: str = ""
+    checked: tuple[int, ...] | None = None
+    count: Decimal | None = None
+    value: Decimal | bool | None = None
+    choice: int | None = None
+    choose: str | None = None
+    applicable: bool | None = None
+    override: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A bonus or penalty item (加分项 / 减分项)."""
+
+    item: str
+    points: Decimal
+    basis: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GoalIndicator:
+    name: str
+    target: Decimal | str | None = None
+    actual: Decimal | str | None = None
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    goal: str
+    indicators: tuple[GoalIndicator, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    name: str
+    level: str = ""
+    head: str = ""
+    filler: str = ""
+    phone: str = ""
+    address: str = ""
+    internal_bodies: tuple[str, ...] = ()
+    subordinate_units: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """The 自评工作小组."""
+
+    formed: date | None = None
+    leader: str = ""
+    deputies: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """A unit's 数据表 and judgements for one year, against one table."""
+
+    framework: str
+    year: int
+    unit: Unit
+    data: Mapping[str, Decimal] = field(default_factory=dict)
+    inputs: Mapping[str, LeafInput] = field(default_factory=dict)
+    bonus: tuple[Item, ...] = ()
+    penalty: tuple[Item, ...] = ()
+    fill_date: date | None = None
+    notice: str = ""
+    group: Group = field(default_factory=Group)
+    goals: tuple[Goal, ...] = ()
+    text: Mapping[str, str] = field(default_factory=dict)
+    file: str = ""
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorResult:
+    """The scored form of one node of the tree."""
+
+    id: str
+    name: str
+    depth: int
+    weight: Decimal
+    effective_weight: Decimal
+    value: Decimal | None
+    score: Decimal | None
+    applicable: bool
+    explanation: str
+    is_leaf: bool
+    unit: str = ""
+    rule_type: str = ""
+    overridden: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Scorecard:
+    """The 评分表 of one evaluation: every indicator scored and explained, plus the total."""
+
+    framework_id: str
+    framework_version: int
+    framework_sha256: str
+    framework_name: str
+    unit: str
+    year: int
+    indicators: tuple[IndicatorResult, ...]
+    issues: tuple[Issue, ...]
+    base: Decimal | None
+    bonus: Decimal | None
+    penalty: Decimal | None
+    total: Decimal | None
+    grade: str | None
+    total_explanation: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when no issue is an error."""
+        return not any(issue.severity is Severity.ERROR for issue in self.issues)
+
+    def indicator(self, indicator_id: str) -> IndicatorResult:
+        """The result of one indicator by id (KeyError if unknown)."""
+        for result in self.indicators:
+            if result.id == indicator_id:
+                return result
+        raise KeyError(indicator_id)

@@ -1,0 +1,55 @@
+"""Decimal parsing and the one rounding policy of the project (half-up, 2 places on output)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+
+def q2(value: Decimal) -> Decimal:
+    """Round half-up to 2 decimals, as a report prints a figure."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def to_decimal(raw: object) -> Decimal | None:
+    """Return ``raw`` as a finite Decimal, or None when it is not a number (bools excluded)."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, Decimal):
+        return raw if raw.is_finite() else None
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(repr(raw))
+    if isinstance(raw, str):
+        try:
+            value = Decimal(raw.strip())
+        except InvalidOperation:
+            return None
+        return value if value.is_finite() else None
+    return None
+
+
+def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    """Clamp ``value`` into [low, high]."""
+    return max(low, min(high, value))
+
+
+def fmt(value: Decimal) -> str:
+    """Format a figure with exactly two decimals (97.02, 100.00, -79.72)."""
+    return f"{q2(value):.2f}"
+
+
+def fmt_points(value: Decimal) -> str:
+    """Format points without needless zeros: 6 → '6', 3.5 → '3.5', 2.91 → '2.91'."""
+    text = f"{q2(value):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def is_integral(value: Decimal) -> bool:
+    """True when ``value`` has no fractional part."""
+    return value == value.to_integral_value()

@@ -1,0 +1,159 @@
+"""One small function per rule type: (rule, input, weight) -> Outcome (formats §1).
+
+Every rule yields a fraction of the leaf's *own* weight, clamped to [0, 1] ("扣完为止",
+"满分为止"), and a phrase that says how, the way a reviewer writes it. Points written in a rule
+are points of the leaf's own weight.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .model import (
+    Band,
+    BandsRule,
+    CategoricalRule,
+    ChecklistRule,
+    JudgementRule,
+    PerOccurrenceRule,
+    ProportionalRule,
+    ThresholdRule,
+    Tier,
+)
+from .numbers import ONE, ZERO, clamp, fmt, fmt_points
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A rule's result: the fraction of the weight, or an error message (code, text)."""
+
+    fraction: Decimal | None
+    phrase: str
+    code: str = ""
+
+    @staticmethod
+    def fail(code: str, message: str) -> Outcome:
+        return Outcome(None, message, code)
+
+
+def _ok(fraction: Decimal, phrase: str) -> Outcome:
+    return Outcome(clamp(fraction, ZERO, ONE), phrase)
+
+
+def proportional(rule: ProportionalRule, value: Decimal, unit: str) -> Outcome:
+    target = f"{fmt_points(rule.target)}{unit}"
+    if rule.direction == "higher":
+        if value >= rule.target:
+            return _ok(ONE, f"达到{target}，计满分")
+        return _ok(value / rule.target, f"未达{target}，按比例计分（{fmt(value)}{unit}÷{target}）")
+    if value <= rule.target:
+        return _ok(ONE, f"不高于{target}，计满分")
+    return _ok(rule.target / value, f"高于{target}，按比例计分（{target}÷{fmt(value)}{unit}）")
+
+
+def _steps(distance: Decimal, rule: ThresholdRule) -> Decimal:
+    n = distance / rule.step
+    if rule.steps == "floor":
+        return Decimal(math.floor(n))
+    if rule.steps == "ceil":
+        return Decimal(math.ceil(n))
+    return n
+
+
+def threshold(rule: ThresholdRule, value: Decimal, weight: Decimal, unit: str) -> Outcome:
+    standard = f"{fmt_points(rule.standard)}{unit}"
+    upper = rule.direction == "max"
+    distance = value - rule.standard if upper else rule.standard - value
+    if distance <= 0:
+        limit = "不超过" if upper else "不低于"
+        return _ok(ONE, f"以{standard}为标准，{limit}标准，计满分")
+    n = _steps(distance, rule)
+    deducted = rule.per * n
+    side = "超过" if upper else "低于"
+    step = f"{fmt_points(rule.step)}{unit or '个单位'}"
+    phrase = f"{side}标准{fmt_points(distance)}{unit}，每{side}{step}扣{fmt_points(rule.per)}分，扣{fmt_points(deducted)}分"
+    if deducted >= weight:
+        phrase += "，扣完为止"
+    return _ok((weight - deducted) / weight, phrase)
+
+
+def band_text(band: Band, unit: str) -> str:
+    """A band as notices write it: 80%（含）-90%, ≥90%, 低于60%."""
+    low = None if band.min is None else f"{fmt_points(band.min)}{unit}" + ("（含）" if band.min_inclusive else "")
+    high = None if band.max is None else f"{fmt_points(band.max)}{unit}" + ("（含）" if band.max_inclusive else "")
+    if low and high:
+        return f"{low}-{high}"
+    if low:
+        return ("≥" if band.min_inclusive else ">") + low.replace("（含）", "")
+    if high:
+        return ("≤" if band.max_inclusive else "低于") + high.replace("（含）", "")
+    return "任意值"
+
+
+def bands(rule: BandsRule, value: Decimal, weight: Decimal, unit: str) -> Outcome:
+    for band in rule.bands:
+        if band.holds(value):
+            fraction = band.ratio if band.ratio is not None else (band.score or ZERO) / weight
+            return _ok(fraction, f"属“{band_text(band, unit)}”档，该档计{fmt_points(fraction * weight)}分")
+    return Outcome.fail("band-missing", f"值{fmt(value)}{unit}不在任何分档内，无法计分")
+
+
+def checklist(rule: ChecklistRule, checked: tuple[int, ...], weight: Decimal) -> Outcome:
+    bad = [i for i in checked if not 0 <= i < len(rule.items)]
+    if bad:
+        return Outcome.fail("index-out-of-range", f"所选项序号{bad}超出范围（共{len(rule.items)}项，从0起编号）")
+    points = sum((rule.items[i].points for i in sorted(set(checked))), ZERO)
+    marks = "".join(CIRCLED[i] if i < len(CIRCLED) else f"({i + 1})" for i in sorted(set(checked)))
+    missing = [i for i in range(len(rule.items)) if i not in checked]
+    phrase = f"符合第{marks}项，计{fmt_points(points)}分" if checked else "各项均不符合，不得分"
+    if missing and checked:
+        phrase += "；未符合：" + "；".join(rule.items[i].text for i in missing)
+    return _ok(points / weight, phrase)
+
+
+def per_occurrence(rule: PerOccurrenceRule, count: Decimal, weight: Decimal) -> Outcome:
+    if count == 0:
+        return _ok(ONE, "未出现扣分情形，计满分")
+    deducted = rule.per * count
+    phrase = f"出现{fmt_points(count)}次，每次扣{fmt_points(rule.per)}分，扣{fmt_points(deducted)}分"
+    if deducted >= weight:
+        phrase += "，扣完为止"
+    return _ok((weight - deducted) / weight, phrase)
+
+
+def yes_no(value: bool) -> Outcome:
+    return _ok(ONE, "是，计满分") if value else _ok(ZERO, "否，不得分")
+
+
+def categorical(rule: CategoricalRule, choice: int, weight: Decimal) -> Outcome:
+    if not 0 <= choice < len(rule.options):
+        return Outcome.fail("index-out-of-range", f"所选项序号{choice}超出范围（共{len(rule.options)}项，从0起编号）")
+    option = rule.options[choice]
+    return _ok(option.score / weight, f"属“{option.text}”，计{fmt_points(option.score)}分")
+
+
+def find_tier(rule: JudgementRule, name: str | None, ratio: Decimal) -> tuple[Tier | None, str]:
+    """The tier of a judgement (named or inferred) and an error message when it does not fit."""
+    if name is not None:
+        named = [t for t in rule.tiers if t.name == name]
+        if not named:
+            return None, f"档次“{name}”不存在（可选：{'、'.join(t.name for t in rule.tiers)}）"
+        tier = named[0]
+        if not tier.min_ratio <= ratio <= tier.max_ratio:
+            return tier, (f"得分率{fmt(ratio * 100)}%不在“{tier.name}”档"
+                          f"（{fmt_points(tier.min_ratio * 100)}%–{fmt_points(tier.max_ratio * 100)}%）内")
+        return tier, ""
+    fitting = [t for t in rule.tiers if t.min_ratio <= ratio <= t.max_ratio]
+    return (fitting[0] if fitting else None), ""
+
+
+def judgement(rule: JudgementRule, score: Decimal, tier: str | None, effective: Decimal) -> Outcome:
+    ratio = score / effective if effective else ZERO
+    found, error = find_tier(rule, tier, ratio)
+    if error:
+        return Outcome.fail("tier-mismatch", error)
+    return _ok(ratio, f"评定为“{found.name}”档" if found is not None else "经评定")

@@ -1,0 +1,86 @@
+"""The total: base + bonus − penalty, clamped to the cap, lowered by conditional caps, graded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .expr import Unavailable, Value, evaluate
+from .model import Evaluation, Framework, IndicatorResult, Issue, Item, Scorecard, Section, Severity
+from .numbers import ZERO, clamp, fmt_points
+
+Lookup = Callable[[str], "Value | Unavailable"]
+
+
+@dataclass(frozen=True, slots=True)
+class TotalsInput:
+    framework: Framework
+    evaluation: Evaluation
+    results: list[IndicatorResult]
+    base: Decimal | None
+    data: Lookup
+    ref: Lookup
+
+
+def grade_of(framework: Framework, total: Decimal) -> str:
+    """The grade band the total falls in (lower bounds inclusive, highest first)."""
+    for band in framework.grades:
+        if total >= band.min:
+            return band.grade
+    return framework.grades[-1].grade
+
+
+def _section(name: str, section: Section | None, items: tuple[Item, ...], file: str,
+             issues: list[Issue]) -> tuple[Decimal, str]:
+    raw = sum((item.points for item in items), ZERO)
+    if items and section is None:
+        issues.append(Issue(Severity.ERROR, "section-missing", name,
+                            f"评分表没有{'加分项' if name == 'bonus' else '减分项'}，不能填报 {name}", file))
+        return ZERO, ""
+    if section is None or not items:
+        return ZERO, ""
+    amount = raw if section.max is None or raw <= section.max else section.max
+    text = f"{section.name}{fmt_points(raw)}分"
+    if amount != raw:
+        text += f"（超过上限{fmt_points(amount)}分，按{fmt_points(amount)}分计）"
+    return amount, text
+
+
+def _caps(inp: TotalsInput, total: Decimal, parts: list[str], issues: list[Issue]) -> Decimal:
+    for i, cap in enumerate(inp.framework.caps):
+        held = evaluate(cap.when, inp.data, inp.ref)
+        if isinstance(held, Unavailable):
+            issues.append(Issue(Severity.WARNING, "cap-unavailable", f"caps[{i}].when",
+                                f"封顶条件“{cap.when_text}”无法判断（{'；'.join(held.reasons)}），已跳过",
+                                inp.evaluation.file))
+        elif held and total > cap.max:
+            parts.append(f"因“{cap.when_text}”成立，总分不超过{fmt_points(cap.max)}分，按{fmt_points(cap.max)}分计")
+            total = cap.max
+    return total
+
+
+def total_of(inp: TotalsInput, issues: list[Issue]) -> Scorecard:
+    """Finish the scorecard: totals, caps, grade; null totals when there is an error."""
+    fw, ev = inp.framework, inp.evaluation
+    bonus, bonus_text = _section("bonus", fw.bonus, ev.bonus, ev.file, issues)
+    penalty, penalty_text = _section("penalty", fw.penalty, ev.penalty, ev.file, issues)
+    failed = inp.base is None or any(i.severity is Severity.ERROR for i in issues)
+    base = inp.base if inp.base is not None else ZERO
+    parts = [f"指标得分合计{fmt_points(base)}分"] + [t for t in (bonus_text, penalty_text) if t]
+    raw = base + bonus - penalty
+    total = clamp(raw, ZERO, fw.cap)
+    if total != raw:
+        parts.append(f"合计{fmt_points(raw)}分，{'超过满分' if raw > fw.cap else '低于0分'}，按{fmt_points(total)}分计")
+    total = _caps(inp, total, parts, issues)
+    failed = failed or any(i.severity is Severity.ERROR for i in issues)
+    grade = grade_of(fw, total)
+    parts.append(f"总分{fmt_points(total)}分，等级“{grade}”")
+    return Scorecard(
+        framework_id=fw.id, framework_version=fw.version, framework_sha256=fw.sha256,
+        framework_name=fw.name, unit=ev.unit.name, year=ev.year,
+        indicators=tuple(inp.results), issues=tuple(issues),
+        base=None if failed else base, bonus=bonus, penalty=penalty,
+        total=None if failed else total, grade=None if failed else grade,
+        total_explanation="" if failed else "；".join(parts),
+    )

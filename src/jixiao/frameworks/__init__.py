@@ -1,0 +1,1 @@
+"""Scoring tables and evaluations as data: YAML reading, validation, built-in tables."""

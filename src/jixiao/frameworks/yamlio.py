@@ -1,0 +1,102 @@
+"""Read YAML as YAML 1.2 core: only true/false are booleans, numbers are exact Decimals.
+
+Dates stay text (the loaders parse them), duplicate keys are refused, and every failure is a
+``YamlError`` with a Chinese message naming the file, line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class YamlError(Exception):
+    """A file that cannot be read as YAML; ``message`` is for users."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Number(Decimal):
+    """A YAML number: an exact Decimal that remembers the text it was written as."""
+
+    source: str
+
+    def __new__(cls, text: str) -> Number:
+        number = super().__new__(cls, text.replace("_", ""))
+        number.source = text
+        return number
+
+
+class _CoreLoader(yaml.SafeLoader):
+    pass
+
+
+_CoreLoader.yaml_implicit_resolvers = {}
+_RESOLVERS = [
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN"),
+    ("tag:yaml.org,2002:int", r"^[-+]?[0-9]+$", "-+0123456789"),
+    ("tag:yaml.org,2002:float", r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$", "-+.0123456789"),
+]
+for _tag, _pattern, _first in _RESOLVERS:
+    _CoreLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first) or None)
+_CoreLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [""])
+
+
+def _number(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Number:
+    return Number(str(loader.construct_scalar(node)))
+
+
+def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, Number):
+            key = key.source
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"重复的键“{key}”", key_node.start_mark)
+        seen[key] = loader.construct_object(value_node, deep=True)
+    return seen
+
+
+_CoreLoader.add_constructor("tag:yaml.org,2002:int", _number)
+_CoreLoader.add_constructor("tag:yaml.org,2002:float", _number)
+_CoreLoader.add_constructor("tag:yaml.org,2002:map", _mapping)
+
+
+def _where(error: yaml.YAMLError) -> str:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    return f"第{mark.line + 1}行第{mark.column + 1}列：" if mark is not None else ""
+
+
+def loads(text: str, name: str = "<文本>") -> Any:
+    """Parse YAML text; raise YamlError with the place of the problem."""
+    try:
+        return yaml.load(text, Loader=_CoreLoader)  # noqa: S506 - our own safe loader
+    except yaml.YAMLError as error:
+        problem = getattr(error, "problem", None) or str(error)
+        raise YamlError(f"{name}：{_where(error)}不是有效的 YAML（{problem}）") from error
+    except (ValueError, ArithmeticError) as error:
+        raise YamlError(f"{name}：不是有效的 YAML（{error}）") from error
+
+
+def load_file(path: Path) -> Any:
+    """Read and parse a YAML file; raise YamlError when it is missing, not UTF-8 or malformed."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as error:
+        raise YamlError(f"{path}：文件不存在") from error
+    except OSError as error:
+        raise YamlError(f"{path}：无法读取（{error.strerror}）") from error
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise YamlError(f"{path}：不是 UTF-8 编码的文本文件（第{error.start + 1}个字节无法解码）") from error
+    return loads(text, str(path))

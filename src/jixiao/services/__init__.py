@@ -1,0 +1,1 @@
+"""Use cases shared by the CLI and (next) the web application."""

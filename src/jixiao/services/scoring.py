@@ -1,0 +1,135 @@
+"""Use cases: check a table, score an evaluation file, and the score JSON of formats §4."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..core.engine import Engine
+from ..core.model import Evaluation, Framework, Issue, Scorecard, Severity
+from ..frameworks import loader
+from ..frameworks.evaluation import load_evaluation_path
+from ..frameworks.yamlio import YamlError
+
+SCORE_FORMAT = "jixiao/score@1"
+_ENGINES: dict[str, Engine] = {}
+
+
+class UnusableInput(Exception):
+    """A file that cannot be read at all (exit status 2); ``message`` is for users."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The result of scoring one evaluation file."""
+
+    file: str
+    issues: tuple[Issue, ...]
+    framework: Framework | None = None
+    evaluation: Evaluation | None = None
+    scorecard: Scorecard | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(i.severity is Severity.ERROR for i in self.issues)
+
+
+def is_path_ref(ref: str) -> bool:
+    """A framework reference is a path when it contains "/" or ends in .yaml/.yml."""
+    return "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml"))
+
+
+def load_table(ref: str, base_dir: Path | None = None) -> loader.Loaded:
+    """Load a table by built-in id or path (relative to ``base_dir``); UnusableInput if unreadable."""
+    if is_path_ref(ref) or Path(ref).is_file():
+        path = Path(ref) if base_dir is None or Path(ref).is_absolute() else base_dir / ref
+    else:
+        found = loader.builtin_path(ref)
+        if found is None:
+            known = "、".join(loader.builtin_ids())
+            issue = Issue(Severity.ERROR, "framework-unknown", "framework",
+                          f"没有名为“{ref}”的内置评分表（可用：{known}），也不是文件路径")
+            return loader.Loaded(None, (issue,))
+        path = found
+    try:
+        return loader.load_path(path)
+    except YamlError as error:
+        raise UnusableInput(error.message) from error
+
+
+def engine_for(framework: Framework) -> Engine:
+    """A prepared engine per table content (tables are immutable, keyed by their hash)."""
+    engine = _ENGINES.get(framework.sha256)
+    if engine is None:
+        engine = _ENGINES[framework.sha256] = Engine(framework)
+    return engine
+
+
+def score_file(path: Path) -> Scored:
+    """Load an evaluation, its table, and score it; UnusableInput if a file is unreadable."""
+    try:
+        loaded = load_evaluation_path(path)
+    except YamlError as error:
+        raise UnusableInput(error.message) from error
+    evaluation = loaded.evaluation
+    if evaluation is None or not evaluation.framework:
+        return Scored(str(path), loaded.issues, evaluation=evaluation)
+    table = load_table(evaluation.framework, path.parent)
+    issues = loaded.issues + _relocate(table.issues, "framework")
+    if table.framework is None:
+        return Scored(str(path), issues, evaluation=evaluation)
+    scorecard = engine_for(table.framework).score(evaluation)
+    issues += scorecard.issues
+    if any(i.severity is Severity.ERROR for i in issues):
+        scorecard = replace(scorecard, base=None, total=None, grade=None, total_explanation="")
+    return Scored(str(path), issues, table.framework, evaluation, replace(scorecard, issues=issues))
+
+
+def _relocate(issues: tuple[Issue, ...], path: str) -> tuple[Issue, ...]:
+    """Issues without a file (an unknown built-in id) belong to the evaluation's ``framework`` key."""
+    return tuple(i if i.file else replace(i, path=path) for i in issues)
+
+
+def number(value: Decimal | None) -> int | float | None:
+    """A Decimal as a JSON number: integral weights as ints, scores and values as floats."""
+    if value is None:
+        return None
+    return float(value)
+
+
+def weight_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def issue_json(issue: Issue) -> dict[str, Any]:
+    return {"severity": issue.severity.value, "code": issue.code, "path": issue.path,
+            "message": issue.message, "file": issue.file}
+
+
+def score_json(scored: Scored) -> dict[str, Any]:
+    """The score JSON of formats §4 (also printed when there are errors)."""
+    card, fw, ev = scored.scorecard, scored.framework, scored.evaluation
+    indicators = [] if card is None else [
+        {"id": r.id, "name": r.name, "level": r.depth, "weight": weight_number(r.weight),
+         "effective_weight": weight_number(r.effective_weight), "value": number(r.value),
+         "score": number(r.score), "applicable": r.applicable, "overridden": r.overridden,
+         "explanation": r.explanation}
+        for r in card.indicators]
+    return {
+        "format": SCORE_FORMAT, "file": scored.file,
+        "unit": ev.unit.name if ev else None, "year": ev.year if ev else None,
+        "framework": None if fw is None else {"id": fw.id, "version": fw.version, "sha256": fw.sha256,
+                                              "name": fw.name, "provenance": fw.provenance},
+        "base": number(card.base) if card else None, "bonus": number(card.bonus) if card else None,
+        "penalty": number(card.penalty) if card else None, "total": number(card.total) if card else None,
+        "grade": card.grade if card else None,
+        "total_explanation": card.total_explanation if card else "",
+        "indicators": indicators,
+        "issues": [issue_json(i) for i in scored.issues],
+    }
