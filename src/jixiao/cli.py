@@ -29,6 +29,8 @@ out = Console(highlight=False, soft_wrap=False)
 if not out.is_terminal and "COLUMNS" not in os.environ:
     out.width = 160
 err = Console(stderr=True, highlight=False)
+if not err.is_terminal and "COLUMNS" not in os.environ:
+    err.width = 160
 
 PROVENANCE_ZH = {"official": "正式发布", "reconstructed": "根据报告重构（评分规则非原文）",
                  "example": "示例（分值或规则为推定，使用前请按本地通知核对）"}

@@ -304,6 +304,7 @@ class _Run:
         key = "count" if isinstance(leaf.rule, PerOccurrenceRule) else "value"
         self.error("input-missing" if not reasons else "value-unavailable", input_path(leaf.id, key),
                    f"指标“{leaf.name}”缺少计分依据：{why}；请补充数据或填写 {key}")
+        leaf_state.parts = [f"无法计分：{why}"]
         leaf_state.applicable = False
 
     def mark_not_applicable(self, leaf_state: _Leaf, reason: str) -> None:
