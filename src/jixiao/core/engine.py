@@ -350,6 +350,8 @@ class _Run:
         scaled = leaf_state.received and not isinstance(leaf.rule, JudgementRule)
         suffix = f"，按调整后分值{fmt_points(leaf_state.effective)}分折算" if scaled else ""
         basis = self.basis(leaf_state)
+        if leaf.value is None and isinstance(leaf_state.value, Decimal) and isinstance(leaf.rule, NUMERIC_RULES):
+            basis += f"{leaf.name}填报值为{explain.value_text(leaf_state.value, leaf.unit)}；"
         leaf_state.parts.append(f"{basis}{outcome.phrase}{suffix}，得{fmt_points(leaf_state.score)}分")
         self.apply_override(leaf_state)
 
@@ -485,7 +487,7 @@ class _Run:
             return IndicatorResult(node.id, node.name, depth, node.weight, eff, None, score, applicable,
                                    explain.inner(len(node.children), score, node.weight), False)
         leaf_state = self.state[node.id]
-        value = leaf_state.value if isinstance(leaf_state.value, Decimal) else None
+        value = leaf_state.value if isinstance(leaf_state.value, Decimal) and leaf_state.applicable else None
         if not leaf_state.active:
             text = "“二者择其一”未选择本项，不计分"
             return IndicatorResult(node.id, node.name, depth, node.weight, ZERO, None, None, False, text, True,

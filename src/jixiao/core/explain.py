@@ -11,6 +11,9 @@ from .model import Field, Indicator
 from .numbers import fmt, fmt_points
 
 
+MONEY_AND_RATIO = ("万元", "元", "亿元", "%", "")
+
+
 def field_label(name: str, fields: Mapping[str, Field]) -> str:
     """The Chinese name of a data id (standard or declared by the table)."""
     if name in STANDARD_FIELDS:
@@ -24,6 +27,8 @@ def field_figure(name: str, value: Decimal, fields: Mapping[str, Field]) -> str:
     if standard is not None and standard.kind == "count":
         return f"{fmt_points(value)}{standard.unit}"
     unit = standard.unit if standard is not None else (fields[name].unit if name in fields else "")
+    if standard is None and unit not in MONEY_AND_RATIO and value == value.to_integral_value():
+        return f"{fmt_points(value)}{unit}"
     return f"{fmt(value)}{unit}"
 
 

@@ -410,6 +410,8 @@ def _render_inner(node: Expr, show: Callable[[str], str]) -> tuple[str, int]:
     if isinstance(node, Not):
         return "非" + _render(node.operand, show, 4), 3
     if isinstance(node, Call):
+        if node.func == "abs":
+            return f"|{_render(node.args[0], show, 0)}|", 9
         return f"{node.func}（{'，'.join(_render(a, show, 0) for a in node.args)}）", 9
     if isinstance(node, BoolOp):
         prec = _PRECEDENCE[node.op]
