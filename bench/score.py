@@ -18,6 +18,7 @@ Run: ``.venv/bin/python bench/score.py [--count 10000] [--seed 2023] [--yaml-cou
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import random
@@ -86,17 +87,17 @@ def money(rng: random.Random, low: float, high: float) -> Decimal:
 def funds_data(rng: random.Random) -> dict[str, Decimal]:
     """Budget, expenditure, carry-over and stock figures."""
     budget = money(rng, 200, 20000)
-    income = budget * Decimal(f"{rng.uniform(0.95, 1.05):.4f}")
-    carry_end = ZERO if rng.random() < 0.25 else income * Decimal(f"{rng.uniform(0, 0.15):.4f}")
+    income = q2(budget * Decimal(f"{rng.uniform(0.95, 1.05):.4f}"))
+    carry_end = ZERO if rng.random() < 0.25 else q2(income * Decimal(f"{rng.uniform(0, 0.15):.4f}"))
     stock_prior = ZERO if rng.random() < 0.3 else money(rng, 1, 500)
     return {
         "expenditure_budget": budget,
-        "expenditure_final": budget * Decimal(f"{rng.uniform(0.7, 1.02):.4f}"),
+        "expenditure_final": q2(budget * Decimal(f"{rng.uniform(0.7, 1.02):.4f}")),
         "income_final": income,
         "carryover_prior": money(rng, 0, 200),
         "carryover_end": carry_end,
         "stock_prior": stock_prior,
-        "stock_end": stock_prior * Decimal(f"{rng.uniform(0.2, 1.4):.3f}"),
+        "stock_end": q2(stock_prior * Decimal(f"{rng.uniform(0.2, 1.4):.3f}")),
     }
 
 
@@ -156,7 +157,7 @@ def leaf_inputs(rng: random.Random, data: dict[str, Decimal]) -> dict[str, dict[
     else:
         total = money(rng, 10, 5000)
         data["fixed_assets_total"] = total
-        data["fixed_assets_in_use"] = total * Decimal(f"{rng.uniform(0.6, 1):.3f}")
+        data["fixed_assets_in_use"] = q2(total * Decimal(f"{rng.uniform(0.6, 1):.3f}"))
     if data["procurement_plan"] and rng.random() < 0.1:
         inputs["execution.funds.procurement_rate"] = {"override": ONE, "reason": "采购预算编制不科学"}
     return inputs
@@ -232,12 +233,13 @@ def carryover(data: dict[str, Decimal]) -> LeafScore:
 
 
 def stock(data: dict[str, Decimal]) -> LeafScore:
-    value = ratio(data["stock_end"], data["stock_prior"])
-    if value is None:
+    prior = data["stock_prior"]
+    if prior == 0:
         return Decimal(3), "不适用：上年末存量资金为零；计满分3分"
+    value = q2((data["stock_end"] / prior - 1) * HUNDRED)
     if value <= 0:
         return Decimal(3), f"存量资金变动率{value:.2f}%，未增加，计满分"
-    steps = -(-value // 10)
+    steps = math.ceil(value / 10)
     deducted = Decimal("0.5") * steps
     score = q2(clamp01((3 - deducted) / 3) * 3)
     return score, f"存量资金增加{value:.2f}%，扣{deducted}分，得{score}分"
@@ -336,8 +338,7 @@ def baseline_score(plain: PlainEval) -> dict[str, Any]:
     """Hand-written scoring of ``lechang-2023`` on a plain dict: leaves, base, bonus, total, grade."""
     data, inputs = plain["data"], plain["inputs"]
     leaves = {leaf: judgement(inputs[leaf], Decimal(w)) for leaf, w in JUDGEMENTS.items()}
-    leaves.update({leaf: checklist(inputs[leaf]["checked"], points, sum(points[:3], ZERO)
-                                   if leaf != "benefit.economy" else Decimal(6))
+    leaves.update({leaf: checklist(inputs[leaf]["checked"], points, sum(points, ZERO))
                    for leaf, points in CHECKLISTS.items()})
     leaves["budgeting.targets.coverage"] = proportional(
         "绩效目标覆盖率", inputs["budgeting.targets.coverage"]["value"], Decimal(2))
@@ -346,7 +347,6 @@ def baseline_score(plain: PlainEval) -> dict[str, Any]:
     leaves.update(benefit_leaves(data))
     tops = {top: sum((s for leaf, (s, _) in leaves.items() if leaf.startswith(top + ".")), ZERO)
             for top in TOP_LEVEL}
-    tops["execution"] += leaves["execution.staffing"][0] + leaves["execution.rules"][0]
     base = sum(tops.values(), ZERO)
     raw_bonus = sum(plain["bonus"], ZERO)
     bonus = min(raw_bonus, BONUS_MAX)

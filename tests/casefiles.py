@@ -33,8 +33,10 @@ def load_cases(path: Path) -> list[Case]:
     spec = load_file(path)
     assert spec.get("format") == "jixiao/cases@1", f"{path}: format should be jixiao/cases@1"
     base = spec.get("base") or {}
-    return [Case(spec["framework"], str(c["name"]), merged(spec["framework"], base, c), c.get("expect") or {})
-            for c in spec["cases"]]
+    return [
+        Case(spec["framework"], str(c["name"]), merged(spec["framework"], base, c), c.get("expect") or {})
+        for c in spec["cases"]
+    ]
 
 
 def merged(table: str, base: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
@@ -68,6 +70,7 @@ def score_case(case: Case) -> Scorecard:
 
 def _with(card: Scorecard, issues: tuple[Any, ...]) -> Scorecard:
     from dataclasses import replace
+
     return replace(card, issues=tuple(issues) + card.issues, base=None, total=None, grade=None)
 
 
@@ -81,11 +84,15 @@ def check_case(case: Case, card: Scorecard) -> list[str]:
     for indicator_id, wanted in (expect.get("indicators") or {}).items():
         problems += _check_indicator(card, indicator_id, wanted)
     for wanted in expect.get("issues") or []:
-        if not any(i.code == wanted["code"] and i.severity.value == wanted.get("severity", i.severity.value)
-                   for i in card.issues):
+        if not any(
+            i.code == wanted["code"] and i.severity.value == wanted.get("severity", i.severity.value)
+            for i in card.issues
+        ):
             problems.append(f"missing issue {wanted}; got {[(i.code, i.path) for i in card.issues]}")
     if not expect.get("issues") and not card.ok:
-        problems.append(f"unexpected errors: {[(i.code, i.path, i.message) for i in card.issues if i.severity.value == 'error']}")
+        problems.append(
+            f"unexpected errors: {[(i.code, i.path, i.message) for i in card.issues if i.severity.value == 'error']}"
+        )
     return problems
 
 
@@ -94,8 +101,11 @@ def _check_indicator(card: Scorecard, indicator_id: str, wanted: dict[str, Any])
         result = card.indicator(indicator_id)
     except KeyError:
         return [f"{indicator_id}: no such indicator"]
-    problems = [f"{indicator_id}.{k}: expected {wanted[k]}, got {getattr(result, k)}"
-                for k in RESULT_KEYS if k in wanted and _differs(getattr(result, k), wanted[k])]
+    problems = [
+        f"{indicator_id}.{k}: expected {wanted[k]}, got {getattr(result, k)}"
+        for k in RESULT_KEYS
+        if k in wanted and _differs(getattr(result, k), wanted[k])
+    ]
     for text in wanted.get("explanation") or []:
         if text not in result.explanation:
             problems.append(f"{indicator_id}.explanation lacks “{text}”: {result.explanation}")

@@ -21,8 +21,12 @@ from .core.numbers import fmt, fmt_points
 from .services import scoring
 from .services.scoring import UnusableInput
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="jixiao 绩效：部门整体支出绩效自评的评分、报告与审核。")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="jixiao 绩效：部门整体支出绩效自评的评分、报告与审核。",
+)
 framework_app = typer.Typer(no_args_is_help=True, help="评分表：检查、查看、列出内置评分表。")
 app.add_typer(framework_app, name="framework")
 out = Console(highlight=False, soft_wrap=False)
@@ -32,10 +36,16 @@ err = Console(stderr=True, highlight=False)
 if not err.is_terminal and "COLUMNS" not in os.environ:
     err.width = 160
 
-PROVENANCE_ZH = {"official": "正式发布", "reconstructed": "根据报告重构（评分规则非原文）",
-                 "example": "示例（分值或规则为推定，使用前请按本地通知核对）"}
-SEVERITY_ZH = {Severity.ERROR: "[red]错误[/red]", Severity.WARNING: "[yellow]警告[/yellow]",
-               Severity.INFO: "[cyan]提示[/cyan]"}
+PROVENANCE_ZH = {
+    "official": "正式发布",
+    "reconstructed": "根据报告重构（评分规则非原文）",
+    "example": "示例（分值或规则为推定，使用前请按本地通知核对）",
+}
+SEVERITY_ZH = {
+    Severity.ERROR: "[red]错误[/red]",
+    Severity.WARNING: "[yellow]警告[/yellow]",
+    Severity.INFO: "[cyan]提示[/cyan]",
+}
 
 
 def fail_unusable(message: str) -> None:
@@ -104,8 +114,10 @@ def print_scorecard(card: Scorecard, framework: Framework | None) -> None:
     out.print(scorecard_table(card))
     if framework is not None:
         note = PROVENANCE_ZH.get(framework.provenance, framework.provenance)
-        out.print(f"评分表：{framework.name}（{framework.id} 第{framework.version}版，{note}；"
-                  f"sha256 {framework.sha256[:16]}…）")
+        out.print(
+            f"评分表：{framework.name}（{framework.id} 第{framework.version}版，{note}；"
+            f"sha256 {framework.sha256[:16]}…）"
+        )
     if card.total is not None:
         out.print(f"[bold]总分 {fmt_points(card.total)} 分，等级：{card.grade}[/bold]")
         out.print(f"计算：{card.total_explanation}")
@@ -119,8 +131,10 @@ def framework_check(table: Annotated[str, typer.Argument(help="内置评分表�
     fw = loaded.framework
     if fw is not None:
         leaves = sum(1 for node, _ in fw.walk() if node.is_leaf)
-        out.print(f"[green]评分表有效[/green]：{fw.name}（{fw.id} 第{fw.version}版），"
-                  f"{len(fw.walk())} 项指标（末级 {leaves} 项），满分 {fmt_points(fw.total)} 分；sha256 {fw.sha256}")
+        out.print(
+            f"[green]评分表有效[/green]：{fw.name}（{fw.id} 第{fw.version}版），"
+            f"{len(fw.walk())} 项指标（末级 {leaves} 项），满分 {fmt_points(fw.total)} 分；sha256 {fw.sha256}"
+        )
     exit_for(loaded.issues)
 
 
@@ -175,11 +189,13 @@ def main() -> None:
         app()
     except (KeyboardInterrupt, BrokenPipeError):
         sys.exit(130)
-    except Exception as error:  # noqa: BLE001 - last line of defence for the user
+    except Exception as error:
         if os.environ.get("JIXIAO_DEBUG"):
             raise
-        err.print(f"[red]内部错误[/red]：{type(error).__name__}: {error}。请将命令与输入文件反馈给开发者"
-                  "（设置 JIXIAO_DEBUG=1 可查看详细信息）。")
+        err.print(
+            f"[red]内部错误[/red]：{type(error).__name__}: {error}。请将命令与输入文件反馈给开发者"
+            "（设置 JIXIAO_DEBUG=1 可查看详细信息）。"
+        )
         sys.exit(3)
 
 

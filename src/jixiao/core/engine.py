@@ -153,21 +153,25 @@ class _Run:
             if leaf_state.active and leaf_state.applicable:
                 self.score_leaf(leaf_state)
         results, base = self.results()
-        return total_of(TotalsInput(self.fw, self.ev, results, base, self.lookup_data, self.lookup_ref),
-                        self.issues)
+        return total_of(TotalsInput(self.fw, self.ev, results, base, self.lookup_data, self.lookup_ref), self.issues)
 
     def check_context(self) -> None:
         if self.fw.years and self.ev.year not in self.fw.years:
             years = "、".join(str(y) for y in self.fw.years)
-            self.issue(Severity.WARNING, "year-mismatch", "year",
-                       f"评价年度{self.ev.year}不在评分表适用年度（{years}）内，请确认所用评分表")
+            self.issue(
+                Severity.WARNING,
+                "year-mismatch",
+                "year",
+                f"评价年度{self.ev.year}不在评分表适用年度（{years}）内，请确认所用评分表",
+            )
 
     def check_inputs(self) -> None:
         for indicator_id, entry in self.ev.inputs.items():
             node = self.engine.by_id.get(indicator_id)
             if node is None:
-                self.error("unknown-indicator", input_path(indicator_id),
-                           f"评分表“{self.fw.id}”中没有指标“{indicator_id}”")
+                self.error(
+                    "unknown-indicator", input_path(indicator_id), f"评分表“{self.fw.id}”中没有指标“{indicator_id}”"
+                )
             elif not node.is_leaf:
                 self.check_inner_input(node, entry)
             else:
@@ -176,7 +180,11 @@ class _Run:
     def check_inner_input(self, node: Indicator, entry: LeafInput) -> None:
         allowed = {"choose", "reason"} if node.alternatives else {"reason"}
         for key in sorted(entry.keys - allowed):
-            what = "只能填写 choose（所选子指标）" if node.alternatives else "不是末级指标，得分由下级指标合计，不能直接填报"
+            what = (
+                "只能填写 choose（所选子指标）"
+                if node.alternatives
+                else "不是末级指标，得分由下级指标合计，不能直接填报"
+            )
             self.error("input-kind", input_path(node.id, key), f"指标“{node.name}”{what}")
 
     def check_leaf_input(self, node: Indicator, entry: LeafInput) -> None:
@@ -184,13 +192,18 @@ class _Run:
         allowed = _KIND_KEYS[node.rule.type] | _ANY_LEAF
         for key in sorted(entry.keys - allowed):
             kinds = "、".join(sorted(_KIND_KEYS[node.rule.type]))
-            self.error("input-kind", input_path(node.id, key),
-                       f"指标“{node.name}”为{RULE_NAMES_ZH[node.rule.type]}，不接受“{key}”（应填写：{kinds}）")
-        needs_reason = entry.override is not None or entry.applicable is False or (
-            isinstance(node.rule, JudgementRule) and entry.score is not None)
+            self.error(
+                "input-kind",
+                input_path(node.id, key),
+                f"指标“{node.name}”为{RULE_NAMES_ZH[node.rule.type]}，不接受“{key}”（应填写：{kinds}）",
+            )
+        needs_reason = (
+            entry.override is not None
+            or entry.applicable is False
+            or (isinstance(node.rule, JudgementRule) and entry.score is not None)
+        )
         if needs_reason and not entry.reason.strip():
-            what = "调整得分" if entry.override is not None else (
-                "不适用" if entry.applicable is False else "评判得分")
+            what = "调整得分" if entry.override is not None else ("不适用" if entry.applicable is False else "评判得分")
             self.error("reason-missing", input_path(node.id, "reason"), f"指标“{node.name}”{what}须写明理由（reason）")
 
     def choose_alternatives(self) -> None:
@@ -201,9 +214,12 @@ class _Run:
             choice = entry.choose if entry else None
             ids = [c.id for c in node.children]
             if choice not in ids:
-                msg = (f"所选“{choice}”不是其下级指标" if choice else "“二者择其一”指标须选择一项（choose）")
-                self.error("choose-invalid" if choice else "input-missing", input_path(node.id, "choose"),
-                           f"指标“{node.name}”：{msg}（可选：{'、'.join(ids)}）")
+                msg = f"所选“{choice}”不是其下级指标" if choice else "“二者择其一”指标须选择一项（choose）"
+                self.error(
+                    "choose-invalid" if choice else "input-missing",
+                    input_path(node.id, "choose"),
+                    f"指标“{node.name}”：{msg}（可选：{'、'.join(ids)}）",
+                )
                 choice = None
             self.chosen[node.id] = choice
             for child in node.children:
@@ -260,21 +276,31 @@ class _Run:
         entered = self.entered_value(leaf)
         if entered is not None and not isinstance(result, Unavailable) and entered != result:
             key = "count" if isinstance(leaf.rule, PerOccurrenceRule) else "value"
-            self.error("value-conflict", input_path(leaf.id, key),
-                       f"指标“{leaf.name}”填报值{_show(entered)}与按数据计算的{_show(result)}不一致")
+            self.error(
+                "value-conflict",
+                input_path(leaf.id, key),
+                f"指标“{leaf.name}”填报值{_show(entered)}与按数据计算的{_show(result)}不一致",
+            )
         if isinstance(result, Unavailable) and entered is not None:
             head = explain.formula_head(leaf, leaf.value, self.engine.labels)
             entry = self.inp(leaf.id)
-            basis = f"（依据：{entry.reason.strip()}）" if entry and entry.reason.strip() and entry.override is None else ""
-            leaf_state.parts.append(f"{head}；{'；'.join(result.reasons)}，采用填报值{_show(entered)}{leaf.unit}{basis}")
+            basis = (
+                f"（依据：{entry.reason.strip()}）" if entry and entry.reason.strip() and entry.override is None else ""
+            )
+            leaf_state.parts.append(
+                f"{head}；{'；'.join(result.reasons)}，采用填报值{_show(entered)}{leaf.unit}{basis}"
+            )
             result, leaf_state.entered = entered, True
         leaf_state.value = result
 
     # ------------------------------------------------------------------ applicability
 
     def needs_value(self, leaf: Indicator) -> bool:
-        return isinstance(leaf.rule, NUMERIC_RULES) or leaf.value is not None or isinstance(
-            leaf.rule, PerOccurrenceRule | YesNoRule)
+        return (
+            isinstance(leaf.rule, NUMERIC_RULES)
+            or leaf.value is not None
+            or isinstance(leaf.rule, PerOccurrenceRule | YesNoRule)
+        )
 
     def decide_applicability(self) -> None:
         for leaf_state in self.state.values():
@@ -285,8 +311,11 @@ class _Run:
         leaf, entry = leaf_state.node, self.inp(leaf_state.node.id)
         if entry is not None and entry.applicable is False:
             if leaf.not_applicable is None:
-                self.error("not-applicable-forbidden", input_path(leaf.id, "applicable"),
-                           f"评分表未规定指标“{leaf.name}”可以不适用，不能填写 applicable: false")
+                self.error(
+                    "not-applicable-forbidden",
+                    input_path(leaf.id, "applicable"),
+                    f"评分表未规定指标“{leaf.name}”可以不适用，不能填写 applicable: false",
+                )
                 leaf_state.applicable, leaf_state.effective = False, ZERO
                 return
             self.mark_not_applicable(leaf_state, entry.reason)
@@ -297,13 +326,20 @@ class _Run:
         reasons = leaf_state.value.reasons if isinstance(leaf_state.value, Unavailable) else ()
         why = "；".join(reasons) or "未填报"
         if leaf.not_applicable is not None:
-            self.issue(Severity.INFO, "not-applicable", input_path(leaf.id),
-                       f"指标“{leaf.name}”无法计算（{why}），按评分表规定视为不适用")
+            self.issue(
+                Severity.INFO,
+                "not-applicable",
+                input_path(leaf.id),
+                f"指标“{leaf.name}”无法计算（{why}），按评分表规定视为不适用",
+            )
             self.mark_not_applicable(leaf_state, f"无法计算（{why}）")
             return
         key = "count" if isinstance(leaf.rule, PerOccurrenceRule) else "value"
-        self.error("input-missing" if not reasons else "value-unavailable", input_path(leaf.id, key),
-                   f"指标“{leaf.name}”缺少计分依据：{why}；请补充数据或填写 {key}")
+        self.error(
+            "input-missing" if not reasons else "value-unavailable",
+            input_path(leaf.id, key),
+            f"指标“{leaf.name}”缺少计分依据：{why}；请补充数据或填写 {key}",
+        )
         leaf_state.parts = [f"无法计分：{why}"]
         leaf_state.applicable = False
 
@@ -320,14 +356,22 @@ class _Run:
     def transfer_weights(self) -> None:
         for leaf_state in self.state.values():
             policy = leaf_state.node.not_applicable
-            if leaf_state.active and not leaf_state.applicable and policy and policy.kind == "move_to" \
-                    and leaf_state.score is not None:
+            if (
+                leaf_state.active
+                and not leaf_state.applicable
+                and policy
+                and policy.kind == "move_to"
+                and leaf_state.score is not None
+            ):
                 self.move(leaf_state, self.state[policy.target])
 
     def move(self, source: _Leaf, target: _Leaf) -> None:
         if not (target.active and target.applicable):
-            self.error("move-to-invalid", input_path(source.node.id, "applicable"),
-                       f"指标“{source.node.name}”的分值应调整至“{target.node.name}”，但后者也不适用，无法接收")
+            self.error(
+                "move-to-invalid",
+                input_path(source.node.id, "applicable"),
+                f"指标“{source.node.name}”的分值应调整至“{target.node.name}”，但后者也不适用，无法接收",
+            )
             return
         target.effective += source.node.weight
         target.received.append((source.node, source.node.weight))
@@ -366,8 +410,9 @@ class _Run:
 
     def formula_part(self, leaf: Indicator, value: object) -> str:
         assert leaf.value is not None
-        figures = {n: explain.field_figure(n, self.ev.data[n], self.fw.fields)
-                   for n in names(leaf.value) if n in self.ev.data}
+        figures = {
+            n: explain.field_figure(n, self.ev.data[n], self.fw.fields) for n in names(leaf.value) if n in self.ev.data
+        }
         for target in refs(leaf.value):
             ref_value = self.state[target].value if target in self.state else None
             if isinstance(ref_value, Decimal):
@@ -411,13 +456,17 @@ class _Run:
         if entry is None or entry.score is None:
             return self.missing(leaf, "score", "评判得分与理由（score, reason）")
         if entry.score > leaf_state.effective:
-            self.error("score-over-weight", input_path(leaf.id, "score"),
-                       f"指标“{leaf.name}”得分{fmt_points(entry.score)}分超过分值{fmt_points(leaf_state.effective)}分")
+            self.error(
+                "score-over-weight",
+                input_path(leaf.id, "score"),
+                f"指标“{leaf.name}”得分{fmt_points(entry.score)}分超过分值{fmt_points(leaf_state.effective)}分",
+            )
             return None
         return rules.judgement(rule, entry.score, entry.tier, leaf_state.effective)
 
-    def missing(self, leaf: Indicator, key: str, what: str) -> None:
+    def missing(self, leaf: Indicator, key: str, what: str) -> rules.Outcome | None:
         self.error("input-missing", input_path(leaf.id, key), f"指标“{leaf.name}”须填报{what}")
+        return None
 
     def numeric(self, leaf: Indicator, value: object) -> Decimal | None:
         if isinstance(value, Decimal):
@@ -428,13 +477,17 @@ class _Run:
     def count(self, leaf: Indicator, value: object) -> Decimal | None:
         if isinstance(value, Decimal) and value >= 0 and is_integral(value):
             return value
-        self.error("not-integer", input_path(leaf.id, "count"), f"指标“{leaf.name}”的次数应为非负整数，实为{_show(value)}")
+        self.error(
+            "not-integer", input_path(leaf.id, "count"), f"指标“{leaf.name}”的次数应为非负整数，实为{_show(value)}"
+        )
         return None
 
     def yes_no(self, leaf: Indicator, value: object) -> rules.Outcome | None:
         if isinstance(value, bool):
             return rules.yes_no(value)
-        self.error("input-kind", input_path(leaf.id, "value"), f"指标“{leaf.name}”应填 true 或 false，实为{_show(value)}")
+        self.error(
+            "input-kind", input_path(leaf.id, "value"), f"指标“{leaf.name}”应填 true 或 false，实为{_show(value)}"
+        )
         return None
 
     def apply_override(self, leaf_state: _Leaf) -> None:
@@ -443,13 +496,18 @@ class _Run:
             return
         leaf = leaf_state.node
         if not ZERO <= entry.override <= leaf_state.effective:
-            self.error("score-over-weight", input_path(leaf.id, "override"),
-                       f"指标“{leaf.name}”调整后得分{fmt_points(entry.override)}分不在0至{fmt_points(leaf_state.effective)}分之间")
+            self.error(
+                "score-over-weight",
+                input_path(leaf.id, "override"),
+                f"指标“{leaf.name}”调整后得分{fmt_points(entry.override)}分不在0至{fmt_points(leaf_state.effective)}分之间",
+            )
             return
         computed = leaf_state.score
         leaf_state.score, leaf_state.overridden = entry.override, True
-        leaf_state.parts.append(f"经评审调整为{fmt_points(entry.override)}分（按规则计算为{fmt_points(computed or ZERO)}分），"
-                                f"理由：{entry.reason.strip()}")
+        leaf_state.parts.append(
+            f"经评审调整为{fmt_points(entry.override)}分（按规则计算为{fmt_points(computed or ZERO)}分），"
+            f"理由：{entry.reason.strip()}"
+        )
 
     # ------------------------------------------------------------------ results
 
@@ -470,8 +528,9 @@ class _Run:
         base = None if any(s is None for s in top) else sum((s for s in top if s is not None), ZERO)
         return results, base
 
-    def inner_score(self, node: Indicator, scores: Mapping[str, Decimal | None],
-                    effective: Mapping[str, Decimal]) -> tuple[Decimal | None, Decimal]:
+    def inner_score(
+        self, node: Indicator, scores: Mapping[str, Decimal | None], effective: Mapping[str, Decimal]
+    ) -> tuple[Decimal | None, Decimal]:
         if node.alternatives:
             choice = self.chosen.get(node.id)
             return (scores[choice], effective[choice]) if choice else (None, node.weight)
@@ -484,17 +543,51 @@ class _Run:
     def result(self, node: Indicator, depth: int, score: Decimal | None, eff: Decimal) -> IndicatorResult:
         if not node.is_leaf:
             applicable = any(self.state[leaf.id].active and self.state[leaf.id].applicable for leaf in _leaves(node))
-            return IndicatorResult(node.id, node.name, depth, node.weight, eff, None, score, applicable,
-                                   explain.inner(len(node.children), score, node.weight), False)
+            return IndicatorResult(
+                node.id,
+                node.name,
+                depth,
+                node.weight,
+                eff,
+                None,
+                score,
+                applicable,
+                explain.inner(len(node.children), score, node.weight),
+                False,
+            )
         leaf_state = self.state[node.id]
         value = leaf_state.value if isinstance(leaf_state.value, Decimal) and leaf_state.applicable else None
         if not leaf_state.active:
             text = "“二者择其一”未选择本项，不计分"
-            return IndicatorResult(node.id, node.name, depth, node.weight, ZERO, None, None, False, text, True,
-                                   node.unit, node.rule.type if node.rule else "")
-        return IndicatorResult(node.id, node.name, depth, node.weight, eff, value, score, leaf_state.applicable,
-                               "；".join(leaf_state.parts), True, node.unit,
-                               node.rule.type if node.rule else "", leaf_state.overridden)
+            return IndicatorResult(
+                node.id,
+                node.name,
+                depth,
+                node.weight,
+                ZERO,
+                None,
+                None,
+                False,
+                text,
+                True,
+                node.unit,
+                node.rule.type if node.rule else "",
+            )
+        return IndicatorResult(
+            node.id,
+            node.name,
+            depth,
+            node.weight,
+            eff,
+            value,
+            score,
+            leaf_state.applicable,
+            "；".join(leaf_state.parts),
+            True,
+            node.unit,
+            node.rule.type if node.rule else "",
+            leaf_state.overridden,
+        )
 
 
 def _leaves(node: Indicator) -> list[Indicator]:
@@ -511,4 +604,3 @@ def _show(value: object) -> str:
     if isinstance(value, Unavailable):
         return "无法计算"
     return "空" if value is None else str(value)
-

@@ -10,7 +10,6 @@ from .fields import STANDARD_FIELDS
 from .model import Field, Indicator
 from .numbers import fmt, fmt_points
 
-
 MONEY_AND_RATIO = ("万元", "元", "亿元", "%", "")
 
 
@@ -46,8 +45,7 @@ def formula_head(leaf: Indicator, expr: Expr, labels: Mapping[str, str]) -> str:
     return f"{leaf.name}={symbolic}"
 
 
-def computed(leaf: Indicator, expr: Expr, labels: Mapping[str, str],
-             figures: Mapping[str, str], result: str) -> str:
+def computed(leaf: Indicator, expr: Expr, labels: Mapping[str, str], figures: Mapping[str, str], result: str) -> str:
     """formula = figures = result, e.g. 支出完成率=…=4276.91万元/（…）×100%=97.02%."""
     shown = render_names(expr, lambda n: figures.get(n, n), percent=leaf.unit == "%")
     head = formula_head(leaf, expr, labels)

@@ -335,8 +335,9 @@ def _merge(values: list[Value | Unavailable]) -> Unavailable | None:
     return Unavailable(tuple(reasons)) if reasons else None
 
 
-def _binary(node: Bin | Cmp, left: Value | Unavailable, right: Value | Unavailable,
-            label: Callable[[str], str]) -> Value | Unavailable:
+def _binary(
+    node: Bin | Cmp, left: Value | Unavailable, right: Value | Unavailable, label: Callable[[str], str]
+) -> Value | Unavailable:
     missing = _merge([left, right])
     if missing is not None:
         return missing
@@ -347,9 +348,15 @@ def _binary(node: Bin | Cmp, left: Value | Unavailable, right: Value | Unavailab
             return Unavailable((f"分母“{render_names(node.right, label)}”为零",))
         return a / b
     results: dict[str, Callable[[], Value]] = {
-        "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b,
-        "<": lambda: a < b, "<=": lambda: a <= b, ">": lambda: a > b,
-        ">=": lambda: a >= b, "==": lambda: a == b, "!=": lambda: a != b,
+        "+": lambda: a + b,
+        "-": lambda: a - b,
+        "*": lambda: a * b,
+        "<": lambda: a < b,
+        "<=": lambda: a <= b,
+        ">": lambda: a > b,
+        ">=": lambda: a >= b,
+        "==": lambda: a == b,
+        "!=": lambda: a != b,
     }
     return results[op]()
 
@@ -375,8 +382,20 @@ def _call(func: str, values: list[Value | Unavailable]) -> Value | Unavailable:
 # --------------------------------------------------------------------------- rendering
 
 _PRECEDENCE = {"or": 1, "and": 2, "not": 3, "cmp": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
-_SHOW = {"*": "×", "/": "/", "+": "+", "-": "-", "<": "<", "<=": "≤", ">": ">", ">=": "≥",
-         "==": "=", "!=": "≠", "and": "且", "or": "或"}
+_SHOW = {
+    "*": "×",
+    "/": "/",
+    "+": "+",
+    "-": "-",
+    "<": "<",
+    "<=": "≤",
+    ">": ">",
+    ">=": "≥",
+    "==": "=",
+    "!=": "≠",
+    "and": "且",
+    "or": "或",
+}
 
 
 def render_names(node: Expr, show: Callable[[str], str], percent: bool = False) -> str:
@@ -420,4 +439,3 @@ def _render_inner(node: Expr, show: Callable[[str], str]) -> tuple[str, int]:
     right_prec = prec + 1 if isinstance(node, Cmp) or node.op in ("-", "/") else prec
     left = _render(node.left, show, prec + (1 if isinstance(node, Cmp) else 0))
     return f"{left}{_SHOW[node.op]}{_render(node.right, show, right_prec)}", prec
-

@@ -10,13 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from .expr import Expr
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad an issue is; an ``error`` makes the command exit 1."""
 
     ERROR = "error"
@@ -73,9 +73,7 @@ class Band:
         """Whether ``value`` lies in this band."""
         if self.min is not None and (value < self.min or (value == self.min and not self.min_inclusive)):
             return False
-        return not (
-            self.max is not None and (value > self.max or (value == self.max and not self.max_inclusive))
-        )
+        return not (self.max is not None and (value > self.max or (value == self.max and not self.max_inclusive)))
 
 
 @dataclass(frozen=True, slots=True)

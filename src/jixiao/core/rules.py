@@ -75,7 +75,9 @@ def threshold(rule: ThresholdRule, value: Decimal, weight: Decimal, unit: str) -
     deducted = rule.per * n
     side = "超过" if upper else "低于"
     step = f"{fmt_points(rule.step)}{unit or '个单位'}"
-    phrase = f"{side}标准{fmt_points(distance)}{unit}，每{side}{step}扣{fmt_points(rule.per)}分，扣{fmt_points(deducted)}分"
+    phrase = (
+        f"{side}标准{fmt_points(distance)}{unit}，每{side}{step}扣{fmt_points(rule.per)}分，扣{fmt_points(deducted)}分"
+    )
     if deducted >= weight:
         phrase += "，扣完为止"
     return _ok((weight - deducted) / weight, phrase)
@@ -144,8 +146,10 @@ def find_tier(rule: JudgementRule, name: str | None, ratio: Decimal) -> tuple[Ti
             return None, f"档次“{name}”不存在（可选：{'、'.join(t.name for t in rule.tiers)}）"
         tier = named[0]
         if not tier.min_ratio <= ratio <= tier.max_ratio:
-            return tier, (f"得分率{fmt(ratio * 100)}%不在“{tier.name}”档"
-                          f"（{fmt_points(tier.min_ratio * 100)}%–{fmt_points(tier.max_ratio * 100)}%）内")
+            return tier, (
+                f"得分率{fmt(ratio * 100)}%不在“{tier.name}”档"
+                f"（{fmt_points(tier.min_ratio * 100)}%–{fmt_points(tier.max_ratio * 100)}%）内"
+            )
         return tier, ""
     fitting = [t for t in rule.tiers if t.min_ratio <= ratio <= t.max_ratio]
     return (fitting[0] if fitting else None), ""

@@ -31,12 +31,20 @@ def grade_of(framework: Framework, total: Decimal) -> str:
     return framework.grades[-1].grade
 
 
-def _section(name: str, section: Section | None, items: tuple[Item, ...], file: str,
-             issues: list[Issue]) -> tuple[Decimal, str]:
+def _section(
+    name: str, section: Section | None, items: tuple[Item, ...], file: str, issues: list[Issue]
+) -> tuple[Decimal, str]:
     raw = sum((item.points for item in items), ZERO)
     if items and section is None:
-        issues.append(Issue(Severity.ERROR, "section-missing", name,
-                            f"评分表没有{'加分项' if name == 'bonus' else '减分项'}，不能填报 {name}", file))
+        issues.append(
+            Issue(
+                Severity.ERROR,
+                "section-missing",
+                name,
+                f"评分表没有{'加分项' if name == 'bonus' else '减分项'}，不能填报 {name}",
+                file,
+            )
+        )
         return ZERO, ""
     if section is None or not items:
         return ZERO, ""
@@ -51,9 +59,15 @@ def _caps(inp: TotalsInput, total: Decimal, parts: list[str], issues: list[Issue
     for i, cap in enumerate(inp.framework.caps):
         held = evaluate(cap.when, inp.data, inp.ref)
         if isinstance(held, Unavailable):
-            issues.append(Issue(Severity.WARNING, "cap-unavailable", f"caps[{i}].when",
-                                f"封顶条件“{cap.when_text}”无法判断（{'；'.join(held.reasons)}），已跳过",
-                                inp.evaluation.file))
+            issues.append(
+                Issue(
+                    Severity.WARNING,
+                    "cap-unavailable",
+                    f"caps[{i}].when",
+                    f"封顶条件“{cap.when_text}”无法判断（{'；'.join(held.reasons)}），已跳过",
+                    inp.evaluation.file,
+                )
+            )
         elif held and total > cap.max:
             parts.append(f"因“{cap.when_text}”成立，总分不超过{fmt_points(cap.max)}分，按{fmt_points(cap.max)}分计")
             total = cap.max
@@ -77,10 +91,18 @@ def total_of(inp: TotalsInput, issues: list[Issue]) -> Scorecard:
     grade = grade_of(fw, total)
     parts.append(f"总分{fmt_points(total)}分，等级“{grade}”")
     return Scorecard(
-        framework_id=fw.id, framework_version=fw.version, framework_sha256=fw.sha256,
-        framework_name=fw.name, unit=ev.unit.name, year=ev.year,
-        indicators=tuple(inp.results), issues=tuple(issues),
-        base=None if failed else base, bonus=bonus, penalty=penalty,
-        total=None if failed else total, grade=None if failed else grade,
+        framework_id=fw.id,
+        framework_version=fw.version,
+        framework_sha256=fw.sha256,
+        framework_name=fw.name,
+        unit=ev.unit.name,
+        year=ev.year,
+        indicators=tuple(inp.results),
+        issues=tuple(issues),
+        base=None if failed else base,
+        bonus=bonus,
+        penalty=penalty,
+        total=None if failed else total,
+        grade=None if failed else grade,
         total_explanation="" if failed else "；".join(parts),
     )

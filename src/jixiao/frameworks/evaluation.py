@@ -21,12 +21,40 @@ from .reading import Reader, convert, describe, key_path
 from .yamlio import load_file
 
 FORMAT = "jixiao/evaluation@1"
-TOP_KEYS = ("format", "framework", "year", "fill_date", "notice", "unit", "group", "data", "inputs",
-            "bonus", "penalty", "goals", "text")
+TOP_KEYS = (
+    "format",
+    "framework",
+    "year",
+    "fill_date",
+    "notice",
+    "unit",
+    "group",
+    "data",
+    "inputs",
+    "bonus",
+    "penalty",
+    "goals",
+    "text",
+)
 UNIT_KEYS = ("name", "level", "head", "filler", "phone", "address", "internal_bodies", "subordinate_units")
 INPUT_KEYS = ("score", "tier", "reason", "checked", "count", "value", "choice", "choose", "applicable", "override")
-TEXT_KEYS = ("overview", "functions", "staffing", "key_work", "goals", "spending", "group", "process",
-             "submission", "results", "experience", "problems", "measures", "other", "conclusion")
+TEXT_KEYS = (
+    "overview",
+    "functions",
+    "staffing",
+    "key_work",
+    "goals",
+    "spending",
+    "group",
+    "process",
+    "submission",
+    "results",
+    "experience",
+    "problems",
+    "measures",
+    "other",
+    "conclusion",
+)
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _DATE = re.compile(r"^\s*(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2})\s*日?\s*$")
 
@@ -57,12 +85,19 @@ def load_evaluation(doc: Any, file: str) -> LoadedEvaluation:
     if year and not 1990 <= year <= 2100:
         r.error("key-type", "year", f"评价年度{year}不合理")
     evaluation = Evaluation(
-        framework=framework, year=year or 0, unit=_unit(r, top.get("unit")),
-        data=_data(r, top.get("data")), inputs=_inputs(r, top.get("inputs")),
-        bonus=_items(r, top.get("bonus"), "bonus"), penalty=_items(r, top.get("penalty"), "penalty"),
+        framework=framework,
+        year=year or 0,
+        unit=_unit(r, top.get("unit")),
+        data=_data(r, top.get("data")),
+        inputs=_inputs(r, top.get("inputs")),
+        bonus=_items(r, top.get("bonus"), "bonus"),
+        penalty=_items(r, top.get("penalty"), "penalty"),
         fill_date=parse_date(r, top.get("fill_date"), "fill_date"),
-        notice=r.get(top, "notice", "", "text", default=""), group=_group(r, top.get("group")),
-        goals=_goals(r, top.get("goals")), text=_text(r, top.get("text")), file=file,
+        notice=r.get(top, "notice", "", "text", default=""),
+        group=_group(r, top.get("group")),
+        goals=_goals(r, top.get("goals")),
+        text=_text(r, top.get("text")),
+        file=file,
     )
     return LoadedEvaluation(evaluation, tuple(r.issues))
 
@@ -102,8 +137,11 @@ def _unit(r: Reader, raw: Any) -> Unit:
     text = {k: r.get(entry, k, "unit", "text", default="") for k in UNIT_KEYS[:6]}
     if not text["name"]:
         r.error("key-missing", "unit.name", "缺少必填项 unit.name（单位名称）")
-    return Unit(**text, internal_bodies=_strings(r, entry.get("internal_bodies"), "unit.internal_bodies"),
-                subordinate_units=_strings(r, entry.get("subordinate_units"), "unit.subordinate_units"))
+    return Unit(
+        **text,
+        internal_bodies=_strings(r, entry.get("internal_bodies"), "unit.internal_bodies"),
+        subordinate_units=_strings(r, entry.get("subordinate_units"), "unit.subordinate_units"),
+    )
 
 
 def _group(r: Reader, raw: Any) -> Group:
@@ -111,10 +149,12 @@ def _group(r: Reader, raw: Any) -> Group:
     if entry is None:
         return Group()
     r.unknown_keys(entry, ("formed", "leader", "deputies", "members"), "group")
-    return Group(parse_date(r, entry.get("formed"), "group.formed"),
-                 r.get(entry, "leader", "group", "text", default=""),
-                 _strings(r, entry.get("deputies"), "group.deputies"),
-                 _strings(r, entry.get("members"), "group.members"))
+    return Group(
+        parse_date(r, entry.get("formed"), "group.formed"),
+        r.get(entry, "leader", "group", "text", default=""),
+        _strings(r, entry.get("deputies"), "group.deputies"),
+        _strings(r, entry.get("members"), "group.members"),
+    )
 
 
 def _data(r: Reader, raw: Any) -> dict[str, Decimal]:
@@ -164,16 +204,25 @@ def _input(r: Reader, indicator_id: str, raw: Any) -> LeafInput:
         count = None
     value = entry.get("value")
     if value is not None and not isinstance(value, bool | Decimal):
-        r.error("not-a-number", key_path(path, "value"),
-                f"{key_path(path, 'value')} 应为数字或 true/false，实为{describe(value)}；不带单位或百分号")
+        r.error(
+            "not-a-number",
+            key_path(path, "value"),
+            f"{key_path(path, 'value')} 应为数字或 true/false，实为{describe(value)}；不带单位或百分号",
+        )
         value = None
     return LeafInput(
-        path=path, keys=frozenset(k for k in entry if entry[k] is not None), score=score,
-        tier=r.get(entry, "tier", path, "text"), reason=r.get(entry, "reason", path, "text", default=""),
-        checked=_checked(r, entry.get("checked"), key_path(path, "checked")), count=count,
+        path=path,
+        keys=frozenset(k for k in entry if entry[k] is not None),
+        score=score,
+        tier=r.get(entry, "tier", path, "text"),
+        reason=r.get(entry, "reason", path, "text", default=""),
+        checked=_checked(r, entry.get("checked"), key_path(path, "checked")),
+        count=count,
         value=Decimal(value) if isinstance(value, Decimal) else value,
-        choice=_index(r, entry, "choice", path), choose=r.get(entry, "choose", path, "text"),
-        applicable=r.get(entry, "applicable", path, "bool"), override=_non_negative(r, entry, "override", path),
+        choice=_index(r, entry, "choice", path),
+        choose=r.get(entry, "choose", path, "text"),
+        applicable=r.get(entry, "applicable", path, "bool"),
+        override=_non_negative(r, entry, "override", path),
     )
 
 
@@ -239,9 +288,14 @@ def _goals(r: Reader, raw: Any) -> tuple[Goal, ...]:
         indicators = []
         for j, ind_raw in enumerate(r.sequence(entry.get("indicators") or [], key_path(where, "indicators")) or []):
             ind = r.mapping(ind_raw, f"{where}.indicators[{j}]") or {}
-            indicators.append(GoalIndicator(str(convert(ind.get("name"), "text") or ""),
-                                            _goal_value(ind.get("target")), _goal_value(ind.get("actual")),
-                                            str(convert(ind.get("unit"), "text") or "")))
+            indicators.append(
+                GoalIndicator(
+                    str(convert(ind.get("name"), "text") or ""),
+                    _goal_value(ind.get("target")),
+                    _goal_value(ind.get("actual")),
+                    str(convert(ind.get("unit"), "text") or ""),
+                )
+            )
         goals.append(Goal(name, tuple(indicators)))
     return tuple(goals)
 

@@ -24,14 +24,37 @@ from .yamlio import load_file
 
 FORMAT = "jixiao/framework@1"
 DATA_DIR = Path(__file__).parent / "data"
-TOP_KEYS = ("format", "id", "version", "name", "issuer", "region", "years", "provenance", "source", "total",
-            "cap", "grades", "caps", "outline", "bonus", "penalty", "indicators", "fields", "notes")
+TOP_KEYS = (
+    "format",
+    "id",
+    "version",
+    "name",
+    "issuer",
+    "region",
+    "years",
+    "provenance",
+    "source",
+    "total",
+    "cap",
+    "grades",
+    "caps",
+    "outline",
+    "bonus",
+    "penalty",
+    "indicators",
+    "fields",
+    "notes",
+)
 PROVENANCES = ("official", "reconstructed", "example")
 OUTLINES = ("zhanjiang", "lechang")
 _TABLE_ID = re.compile(r"^[a-z0-9-]+$")
 _FIELD_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-DEFAULT_GRADES = (GradeBand("优", Decimal(90)), GradeBand("良", Decimal(80)),
-                  GradeBand("中", Decimal(60)), GradeBand("差", ZERO))
+DEFAULT_GRADES = (
+    GradeBand("优", Decimal(90)),
+    GradeBand("良", Decimal(80)),
+    GradeBand("中", Decimal(60)),
+    GradeBand("差", ZERO),
+)
 
 
 @dataclass(frozen=True)
@@ -86,15 +109,25 @@ def _framework(r: Reader, top: Mapping[str, Any], file: str) -> Framework:
     check_tree(r, indicators, fields)
     provenance = _one_of(r, top, "provenance", PROVENANCES, required=True)
     return Framework(
-        id=table_id, version=version, name=r.get(top, "name", "", "text", required=True, default=""),
-        total=total, cap=r.get(top, "cap", "", "decimal", default=total), grades=_grades(r, top.get("grades")),
-        indicators=indicators, sha256=sha256_of(dict(top)),
-        issuer=r.get(top, "issuer", "", "text", default=""), region=r.get(top, "region", "", "text", default=""),
-        years=_years(r, top.get("years")), provenance=provenance,
+        id=table_id,
+        version=version,
+        name=r.get(top, "name", "", "text", required=True, default=""),
+        total=total,
+        cap=r.get(top, "cap", "", "decimal", default=total),
+        grades=_grades(r, top.get("grades")),
+        indicators=indicators,
+        sha256=sha256_of(dict(top)),
+        issuer=r.get(top, "issuer", "", "text", default=""),
+        region=r.get(top, "region", "", "text", default=""),
+        years=_years(r, top.get("years")),
+        provenance=provenance,
         source=r.get(top, "source", "", "text", required=True, default=""),
-        outline=_one_of(r, top, "outline", OUTLINES) or "zhanjiang", caps=_caps(r, top.get("caps"), indicators),
-        bonus=_section(r, top.get("bonus"), "bonus"), penalty=_section(r, top.get("penalty"), "penalty"),
-        fields=fields, file=file,
+        outline=_one_of(r, top, "outline", OUTLINES) or "zhanjiang",
+        caps=_caps(r, top.get("caps"), indicators),
+        bonus=_section(r, top.get("bonus"), "bonus"),
+        penalty=_section(r, top.get("penalty"), "penalty"),
+        fields=fields,
+        file=file,
     )
 
 
@@ -102,7 +135,11 @@ def _check_total(r: Reader, indicators: tuple[Any, ...], total: Decimal) -> None
     weights = sum((i.weight for i in indicators), ZERO)
     if indicators and weights != total:
         parts = "+".join(fmt_points(i.weight) for i in indicators)
-        r.error("weight-sum", "total", f"一级指标分值合计{parts}={fmt_points(weights)}分，与 total {fmt_points(total)}分不符")
+        r.error(
+            "weight-sum",
+            "total",
+            f"一级指标分值合计{parts}={fmt_points(weights)}分，与 total {fmt_points(total)}分不符",
+        )
 
 
 def _one_of(r: Reader, top: Mapping[str, Any], key: str, options: tuple[str, ...], required: bool = False) -> str:
@@ -196,8 +233,11 @@ def _fields(r: Reader, raw: Any) -> dict[str, Field]:
         entry = r.mapping(spec, where)
         if entry is not None:
             r.unknown_keys(entry, ("name", "unit"), where, "error")
-            fields[field_id] = Field(field_id, r.get(entry, "name", where, "text", required=True, default=field_id),
-                                     r.get(entry, "unit", where, "text", default=""))
+            fields[field_id] = Field(
+                field_id,
+                r.get(entry, "name", where, "text", required=True, default=field_id),
+                r.get(entry, "unit", where, "text", default=""),
+            )
     return fields
 
 

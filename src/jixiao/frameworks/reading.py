@@ -51,8 +51,9 @@ class Reader:
         self.error("key-type", path, f"{path}应为列表（- …），实为{describe(raw)}")
         return None
 
-    def unknown_keys(self, raw: Mapping[str, Any], allowed: Iterable[str], path: str,
-                     severity: str = "warning", what: str = "") -> None:
+    def unknown_keys(
+        self, raw: Mapping[str, Any], allowed: Iterable[str], path: str, severity: str = "warning", what: str = ""
+    ) -> None:
         known = set(allowed)
         for key in raw:
             if key not in known:
@@ -63,8 +64,9 @@ class Reader:
                 else:
                     self.warn("key-unknown", where, message + "，已忽略")
 
-    def get(self, raw: Mapping[str, Any], key: str, path: str, kind: str,
-            required: bool = False, default: Any = None) -> Any:
+    def get(
+        self, raw: Mapping[str, Any], key: str, path: str, kind: str, required: bool = False, default: Any = None
+    ) -> Any:
         """Read ``raw[key]`` as ``kind`` (text, int, decimal, bool, list, map)."""
         where = key_path(path, key)
         if key not in raw or raw[key] is None:
@@ -79,8 +81,7 @@ class Reader:
         return value
 
 
-KIND_ZH = {"text": "文本", "int": "整数", "decimal": "数字", "bool": "true 或 false",
-           "list": "列表", "map": "键值映射"}
+KIND_ZH = {"text": "文本", "int": "整数", "decimal": "数字", "bool": "true 或 false", "list": "列表", "map": "键值映射"}
 
 
 def _hint(raw: Any, kind: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from ..core.model import (
@@ -47,8 +48,9 @@ def read_rule(r: Reader, raw: Any, path: str, weight: Decimal) -> Rule | None:
     if kind is None:
         return None
     if kind not in RULE_TYPES:
-        r.error("rule-type-unknown", key_path(path, "type"),
-                f"未知的评分规则类型“{kind}”（可用：{'、'.join(RULE_TYPES)}）")
+        r.error(
+            "rule-type-unknown", key_path(path, "type"), f"未知的评分规则类型“{kind}”（可用：{'、'.join(RULE_TYPES)}）"
+        )
         return None
     r.unknown_keys(rule, ("type", "text", *RULE_KEYS[kind]), path, "error", f"（{kind} 规则）")
     return _READERS[kind](r, rule, path, weight)
@@ -57,13 +59,22 @@ def read_rule(r: Reader, raw: Any, path: str, weight: Decimal) -> Rule | None:
 def _choice(r: Reader, rule: Mapping[str, Any], key: str, path: str, options: tuple[str, ...]) -> str:
     value = r.get(rule, key, path, "text", default=options[0])
     if value not in options:
-        r.error("rule-key-type", key_path(path, key), f"{key_path(path, key)} 应为 {' 或 '.join(options)}，实为“{value}”")
+        r.error(
+            "rule-key-type", key_path(path, key), f"{key_path(path, key)} 应为 {' 或 '.join(options)}，实为“{value}”"
+        )
         return options[0]
     return str(value)
 
 
-def _positive(r: Reader, rule: Mapping[str, Any], key: str, path: str, required: bool = True,
-              default: Decimal | None = None, allow_zero: bool = False) -> Decimal | None:
+def _positive(
+    r: Reader,
+    rule: Mapping[str, Any],
+    key: str,
+    path: str,
+    required: bool = True,
+    default: Decimal | None = None,
+    allow_zero: bool = False,
+) -> Decimal | None:
     value: Decimal | None = r.get(rule, key, path, "decimal", required=required, default=default)
     if value is not None and (value < 0 or (value == 0 and not allow_zero)):
         r.error("rule-key-type", key_path(path, key), f"{key_path(path, key)} 应大于0，实为{value}")
@@ -99,19 +110,29 @@ def _band(r: Reader, raw: Any, path: str, weight: Decimal) -> Band | None:
         r.error("rule-key-missing", path, f"{path} 须有 score 或 ratio 之一（不能都有，也不能都没有）")
         return None
     if score is not None and not ZERO <= score <= weight:
-        r.error("score-over-weight", key_path(path, "score"), f"{key_path(path, 'score')}={fmt_points(score)} 超出 0 至分值{fmt_points(weight)}分")
+        r.error(
+            "score-over-weight",
+            key_path(path, "score"),
+            f"{key_path(path, 'score')}={fmt_points(score)} 超出 0 至分值{fmt_points(weight)}分",
+        )
     if ratio is not None and not ZERO <= ratio <= ONE:
         r.error("rule-key-type", key_path(path, "ratio"), f"{key_path(path, 'ratio')} 应在 0 至 1 之间")
     if low is not None and high is not None and low > high:
         r.error("band-empty", path, f"{path} 的下限{low}大于上限{high}")
-    return Band(low, high, r.get(band, "min_inclusive", path, "bool", default=True),
-                r.get(band, "max_inclusive", path, "bool", default=True), score, ratio)
+    return Band(
+        low,
+        high,
+        r.get(band, "min_inclusive", path, "bool", default=True),
+        r.get(band, "max_inclusive", path, "bool", default=True),
+        score,
+        ratio,
+    )
 
 
 def check_bands(r: Reader, bands: list[Band], path: str) -> None:
     """Bands that overlap, or leave a gap between them that a value could fall in, are errors."""
     ordered = sorted(enumerate(bands), key=lambda ib: (ib[1].min is not None, ib[1].min or ZERO))
-    for (i, a), (j, b) in zip(ordered, ordered[1:], strict=False):
+    for (i, a), (j, b) in pairwise(ordered):
         pair = f"{path}[{i}]（{band_text(a, '')}）与 {path}[{j}]（{band_text(b, '')}）"
         if a.max is None or b.min is None or a.max > b.min or (a.max == b.min and a.max_inclusive and b.min_inclusive):
             r.error("band-overlap", path, f"分档重叠：{pair}")
@@ -132,8 +153,9 @@ def _bands(r: Reader, rule: Mapping[str, Any], path: str, weight: Decimal) -> Ru
     return BandsRule(tuple(b for b in bands if b is not None))
 
 
-def _entries(r: Reader, rule: Mapping[str, Any], key: str, path: str, points_key: str,
-             weight: Decimal) -> list[tuple[str, Decimal]] | None:
+def _entries(
+    r: Reader, rule: Mapping[str, Any], key: str, path: str, points_key: str, weight: Decimal
+) -> list[tuple[str, Decimal]] | None:
     raw = r.get(rule, key, path, "list", required=True)
     if not raw:
         if raw is not None:
@@ -149,8 +171,11 @@ def _entries(r: Reader, rule: Mapping[str, Any], key: str, path: str, points_key
         text = r.get(entry, "text", where, "text", required=True)
         points = r.get(entry, points_key, where, "decimal", required=True)
         if points is not None and not ZERO <= points <= weight:
-            r.error("score-over-weight", key_path(where, points_key),
-                    f"{key_path(where, points_key)}={fmt_points(points)} 超出 0 至分值{fmt_points(weight)}分")
+            r.error(
+                "score-over-weight",
+                key_path(where, points_key),
+                f"{key_path(where, points_key)}={fmt_points(points)} 超出 0 至分值{fmt_points(weight)}分",
+            )
         if text is not None and points is not None:
             out.append((text, points))
     return out if len(out) == len(raw) else None
@@ -162,8 +187,11 @@ def _checklist(r: Reader, rule: Mapping[str, Any], path: str, weight: Decimal) -
         return None
     total = sum((p for _, p in items), ZERO)
     if total < weight:
-        r.error("checklist-short", key_path(path, "items"),
-                f"各项分数合计{fmt_points(total)}分，达不到分值{fmt_points(weight)}分")
+        r.error(
+            "checklist-short",
+            key_path(path, "items"),
+            f"各项分数合计{fmt_points(total)}分，达不到分值{fmt_points(weight)}分",
+        )
     return ChecklistRule(tuple(ChecklistItem(t, p) for t, p in items))
 
 
@@ -190,7 +218,9 @@ def _judgement(r: Reader, rule: Mapping[str, Any], path: str, weight: Decimal) -
         low = r.get(tier, "min_ratio", where, "decimal", required=True)
         high = r.get(tier, "max_ratio", where, "decimal", required=True)
         if low is not None and high is not None and not ZERO <= low <= high <= ONE:
-            r.error("rule-key-type", where, f"{where} 的比例应满足 0 ≤ min_ratio ≤ max_ratio ≤ 1（为分值的比例，如 0.8）")
+            r.error(
+                "rule-key-type", where, f"{where} 的比例应满足 0 ≤ min_ratio ≤ max_ratio ≤ 1（为分值的比例，如 0.8）"
+            )
         elif name is not None and low is not None and high is not None:
             tiers.append(Tier(name, low, high))
     return JudgementRule(tuple(tiers))

@@ -22,8 +22,22 @@ from ..core.numbers import ZERO, fmt_points
 from .reading import Reader, key_path
 from .rules_reader import read_rule
 
-NODE_KEYS = ("id", "name", "weight", "definition", "criteria", "source", "children", "rule", "value",
-             "formula_text", "unit", "not_applicable", "alternatives", "note")
+NODE_KEYS = (
+    "id",
+    "name",
+    "weight",
+    "definition",
+    "criteria",
+    "source",
+    "children",
+    "rule",
+    "value",
+    "formula_text",
+    "unit",
+    "not_applicable",
+    "alternatives",
+    "note",
+)
 _ID = re.compile(r"^[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*$")
 
 
@@ -48,13 +62,17 @@ def read_node(r: Reader, raw: Any, index_path: str) -> Indicator | None:
     node_id = r.get(node, "id", index_path, "text", required=True)
     path = node_path(index_path, node_id)
     if node_id is not None and not _ID.match(node_id):
-        r.error("id-invalid", key_path(path, "id"), f"指标编号“{node_id}”只能由字母、数字、下划线组成，以点或连字符分隔")
+        r.error(
+            "id-invalid", key_path(path, "id"), f"指标编号“{node_id}”只能由字母、数字、下划线组成，以点或连字符分隔"
+        )
     r.unknown_keys(node, NODE_KEYS, path)
     weight = r.get(node, "weight", path, "decimal", required=True, default=ZERO)
     if weight < 0:
         r.error("rule-key-type", key_path(path, "weight"), f"{key_path(path, 'weight')} 不能为负数")
-    text = {k: r.get(node, k, path, "text", default="") for k in
-            ("name", "definition", "criteria", "source", "formula_text", "unit")}
+    text = {
+        k: r.get(node, k, path, "text", default="")
+        for k in ("name", "definition", "criteria", "source", "formula_text", "unit")
+    }
     if not text["name"]:
         r.error("key-missing", key_path(path, "name"), f"缺少必填项 {key_path(path, 'name')}")
     has_children, has_rule = "children" in node, "rule" in node
@@ -66,8 +84,9 @@ def read_node(r: Reader, raw: Any, index_path: str) -> Indicator | None:
     return _leaf(r, node, path, node_id or "", weight, text)
 
 
-def _inner(r: Reader, node: Mapping[str, Any], path: str, node_id: str, weight: Decimal,
-           text: Mapping[str, str]) -> Indicator:
+def _inner(
+    r: Reader, node: Mapping[str, Any], path: str, node_id: str, weight: Decimal, text: Mapping[str, str]
+) -> Indicator:
     for key in ("value", "formula_text", "not_applicable", "unit"):
         if key in node:
             r.error("key-unknown", key_path(path, key), f"{key_path(path, key)} 只能用于末级指标")
@@ -76,8 +95,17 @@ def _inner(r: Reader, node: Mapping[str, Any], path: str, node_id: str, weight: 
     if not children:
         r.error("key-missing", key_path(path, "children"), f"{key_path(path, 'children')} 不能为空")
     check_weights(r, path, weight, children, alternatives)
-    return Indicator(node_id, text["name"], weight, path, children=children, alternatives=alternatives,
-                     definition=text["definition"], criteria=text["criteria"], source=text["source"])
+    return Indicator(
+        node_id,
+        text["name"],
+        weight,
+        path,
+        children=children,
+        alternatives=alternatives,
+        definition=text["definition"],
+        criteria=text["criteria"],
+        source=text["source"],
+    )
 
 
 def check_weights(r: Reader, path: str, weight: Decimal, children: tuple[Indicator, ...], alternatives: bool) -> None:
@@ -85,18 +113,25 @@ def check_weights(r: Reader, path: str, weight: Decimal, children: tuple[Indicat
     if alternatives:
         for child in children:
             if child.weight != weight:
-                r.error("weight-sum", key_path(child.path, "weight"),
-                        f"“二者择其一”的下级指标分值应等于上级分值{fmt_points(weight)}分，实为{fmt_points(child.weight)}分")
+                r.error(
+                    "weight-sum",
+                    key_path(child.path, "weight"),
+                    f"“二者择其一”的下级指标分值应等于上级分值{fmt_points(weight)}分，实为{fmt_points(child.weight)}分",
+                )
         return
     total = sum((c.weight for c in children), ZERO)
     if children and total != weight:
         parts = "+".join(fmt_points(c.weight) for c in children)
-        r.error("weight-sum", key_path(path, "weight"),
-                f"下级指标分值合计{parts}={fmt_points(total)}分，与本指标分值{fmt_points(weight)}分不符")
+        r.error(
+            "weight-sum",
+            key_path(path, "weight"),
+            f"下级指标分值合计{parts}={fmt_points(total)}分，与本指标分值{fmt_points(weight)}分不符",
+        )
 
 
-def _leaf(r: Reader, node: Mapping[str, Any], path: str, node_id: str, weight: Decimal,
-          text: Mapping[str, str]) -> Indicator:
+def _leaf(
+    r: Reader, node: Mapping[str, Any], path: str, node_id: str, weight: Decimal, text: Mapping[str, str]
+) -> Indicator:
     rule = read_rule(r, node.get("rule"), key_path(path, "rule"), weight) if weight > 0 else None
     if weight == 0:
         r.error("rule-key-type", key_path(path, "weight"), f"末级指标 {path} 的分值应大于0")
@@ -106,10 +141,21 @@ def _leaf(r: Reader, node: Mapping[str, Any], path: str, node_id: str, weight: D
         _check_value_kind(r, parsed, rule.type, key_path(path, "value"))
     if "alternatives" in node:
         r.error("key-unknown", key_path(path, "alternatives"), f"{key_path(path, 'alternatives')} 只能用于中间指标")
-    return Indicator(node_id, text["name"], weight, path, rule=rule, value=parsed, value_text=value_text,
-                     formula_text=text["formula_text"], unit=text["unit"], definition=text["definition"],
-                     criteria=text["criteria"], source=text["source"],
-                     not_applicable=_not_applicable(r, node.get("not_applicable"), key_path(path, "not_applicable")))
+    return Indicator(
+        node_id,
+        text["name"],
+        weight,
+        path,
+        rule=rule,
+        value=parsed,
+        value_text=value_text,
+        formula_text=text["formula_text"],
+        unit=text["unit"],
+        definition=text["definition"],
+        criteria=text["criteria"],
+        source=text["source"],
+        not_applicable=_not_applicable(r, node.get("not_applicable"), key_path(path, "not_applicable")),
+    )
 
 
 def _expression(r: Reader, text: str, path: str) -> ex.Expr | None:
@@ -195,7 +241,7 @@ def _check_cycles(r: Reader, leaves: Mapping[str, Indicator]) -> None:
         if state.get(leaf_id) == 2:
             return
         if state.get(leaf_id) == 1:
-            cycle = " → ".join([*trail[trail.index(leaf_id):], leaf_id])
+            cycle = " → ".join([*trail[trail.index(leaf_id) :], leaf_id])
             r.error("expr-cycle", key_path(leaves[leaf_id].path, "value"), f"指标之间循环引用：{cycle}")
             return
         state[leaf_id] = 1
@@ -207,5 +253,3 @@ def _check_cycles(r: Reader, leaves: Mapping[str, Indicator]) -> None:
 
     for leaf_id in leaves:
         visit(leaf_id, [])
-
-

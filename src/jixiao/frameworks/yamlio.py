@@ -60,8 +60,7 @@ def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
         if isinstance(key, Number):
             key = key.source
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"重复的键“{key}”", key_node.start_mark)
+            raise yaml.constructor.ConstructorError(None, None, f"重复的键“{key}”", key_node.start_mark)
         seen[key] = loader.construct_object(value_node, deep=True)
     return seen
 
@@ -79,7 +78,7 @@ def _where(error: yaml.YAMLError) -> str:
 def loads(text: str, name: str = "<文本>") -> Any:
     """Parse YAML text; raise YamlError with the place of the problem."""
     try:
-        return yaml.load(text, Loader=_CoreLoader)  # noqa: S506 - our own safe loader
+        return yaml.load(text, Loader=_CoreLoader)
     except yaml.YAMLError as error:
         problem = getattr(error, "problem", None) or str(error)
         raise YamlError(f"{name}：{_where(error)}不是有效的 YAML（{problem}）") from error

@@ -53,8 +53,12 @@ def load_table(ref: str, base_dir: Path | None = None) -> loader.Loaded:
         found = loader.builtin_path(ref)
         if found is None:
             known = "、".join(loader.builtin_ids())
-            issue = Issue(Severity.ERROR, "framework-unknown", "framework",
-                          f"没有名为“{ref}”的内置评分表（可用：{known}），也不是文件路径")
+            issue = Issue(
+                Severity.ERROR,
+                "framework-unknown",
+                "framework",
+                f"没有名为“{ref}”的内置评分表（可用：{known}），也不是文件路径",
+            )
             return loader.Loaded(None, (issue,))
         path = found
     try:
@@ -108,26 +112,49 @@ def weight_number(value: Decimal) -> int | float:
 
 
 def issue_json(issue: Issue) -> dict[str, Any]:
-    return {"severity": issue.severity.value, "code": issue.code, "path": issue.path,
-            "message": issue.message, "file": issue.file}
+    return {
+        "severity": issue.severity.value,
+        "code": issue.code,
+        "path": issue.path,
+        "message": issue.message,
+        "file": issue.file,
+    }
 
 
 def score_json(scored: Scored) -> dict[str, Any]:
     """The score JSON of formats §4 (also printed when there are errors)."""
     card, fw, ev = scored.scorecard, scored.framework, scored.evaluation
-    indicators = [] if card is None else [
-        {"id": r.id, "name": r.name, "level": r.depth, "weight": weight_number(r.weight),
-         "effective_weight": weight_number(r.effective_weight), "value": number(r.value),
-         "score": number(r.score), "applicable": r.applicable, "overridden": r.overridden,
-         "explanation": r.explanation}
-        for r in card.indicators]
+    indicators = (
+        []
+        if card is None
+        else [
+            {
+                "id": r.id,
+                "name": r.name,
+                "level": r.depth,
+                "weight": weight_number(r.weight),
+                "effective_weight": weight_number(r.effective_weight),
+                "value": number(r.value),
+                "score": number(r.score),
+                "applicable": r.applicable,
+                "overridden": r.overridden,
+                "explanation": r.explanation,
+            }
+            for r in card.indicators
+        ]
+    )
     return {
-        "format": SCORE_FORMAT, "file": scored.file,
-        "unit": ev.unit.name if ev else None, "year": ev.year if ev else None,
-        "framework": None if fw is None else {"id": fw.id, "version": fw.version, "sha256": fw.sha256,
-                                              "name": fw.name, "provenance": fw.provenance},
-        "base": number(card.base) if card else None, "bonus": number(card.bonus) if card else None,
-        "penalty": number(card.penalty) if card else None, "total": number(card.total) if card else None,
+        "format": SCORE_FORMAT,
+        "file": scored.file,
+        "unit": ev.unit.name if ev else None,
+        "year": ev.year if ev else None,
+        "framework": None
+        if fw is None
+        else {"id": fw.id, "version": fw.version, "sha256": fw.sha256, "name": fw.name, "provenance": fw.provenance},
+        "base": number(card.base) if card else None,
+        "bonus": number(card.bonus) if card else None,
+        "penalty": number(card.penalty) if card else None,
+        "total": number(card.total) if card else None,
         "grade": card.grade if card else None,
         "total_explanation": card.total_explanation if card else "",
         "indicators": indicators,
