@@ -128,7 +128,7 @@ def other_data(rng: random.Random) -> dict[str, Decimal]:
 
 def judgement_input(rng: random.Random, weight: int) -> dict[str, Any]:
     """A judgement score within the weight (in half points), a reason, sometimes the tier."""
-    score = Decimal(round(rng.triangular(0, weight, weight) * 2)) / 2
+    score = Decimal(round(rng.triangular(0.4 * weight, weight, weight) * 2)) / 2
     entry: dict[str, Any] = {"score": score, "reason": rng.choice(REASONS)}
     if rng.random() < 0.5:
         entry["tier"] = tier_of(score / weight)

@@ -1,0 +1,152 @@
+"""The command contract of formats §3: output, JSON §4, exit codes 0/1/2, Chinese messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from conftest import EXAMPLES
+from jixiao.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+def test_score_prints_the_scorecard() -> None:
+    result = invoke("score", str(EXAMPLES / "lechang-2023.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "部门预算资金支出率" in result.output
+    assert "总分 100 分，等级：优" in result.output
+    assert "3→6" in result.output
+
+
+def test_score_json_follows_format_4() -> None:
+    result = invoke("score", str(EXAMPLES / "lechang-2023.yaml"), "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["format"] == "jixiao/score@1"
+    assert (data["base"], data["bonus"], data["penalty"], data["total"], data["grade"]) == (98.0, 3.5, 0.0, 100.0, "优")
+    assert data["framework"]["id"] == "lechang-2023"
+    assert len(data["framework"]["sha256"]) == 64
+    spending = next(i for i in data["indicators"] if i["id"] == "execution.funds.spending_rate")
+    assert (spending["weight"], spending["effective_weight"], spending["score"], spending["value"]) == (
+        3,
+        6,
+        6.0,
+        100.0,
+    )
+    legality = next(i for i in data["indicators"] if i["id"] == "execution.funds.transfer_legality")
+    assert (legality["applicable"], legality["value"], legality["effective_weight"]) == (False, None, 0)
+    assert "不适用" in legality["explanation"]
+
+
+def write(tmp_path: Path, text: str, name: str = "eval.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_errors_exit_1_with_json_still_printed(tmp_path: Path) -> None:
+    text = (EXAMPLES / "lechang-2023.yaml").read_text(encoding="utf-8")
+    text = text.replace("framework: lechang-2023", "framework: lechang-2023").replace(
+        "satisfaction: 100", 'satisfaction: "100%"'
+    )
+    path = write(tmp_path, text)
+    result = invoke("score", str(path), "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["total"] is None and data["grade"] is None
+    issue = next(i for i in data["issues"] if i["code"] == "not-a-number")
+    assert issue["path"] == "data.satisfaction"
+    assert "不带单位" in issue["message"]
+
+
+def test_text_where_a_number_belongs_is_reported_in_chinese(tmp_path: Path) -> None:
+    text = (
+        (EXAMPLES / "lechang-2023.yaml").read_text(encoding="utf-8").replace("staff_actual: 23", "staff_actual: 二十三")
+    )
+    result = invoke("score", str(write(tmp_path, text)))
+    assert result.exit_code == 1
+    assert "data.staff_actual" in result.output
+    assert "应为数字" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_malformed_yaml_exits_2_naming_file_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "format: jixiao/evaluation@1\nframework: [lechang\nyear: 2023\n")
+    result = invoke("score", str(path))
+    assert result.exit_code == 2
+    assert str(path) in result.output
+    assert "行" in result.output
+
+
+def test_missing_and_binary_files_exit_2(tmp_path: Path) -> None:
+    assert invoke("score", str(tmp_path / "nope.yaml")).exit_code == 2
+    binary = tmp_path / "bad.yaml"
+    binary.write_bytes(b"\xff\xfe\x00garbage\x81")
+    result = invoke("score", str(binary))
+    assert result.exit_code == 2
+    assert "UTF-8" in result.output
+
+
+def test_unknown_format_and_unknown_framework_exit_1(tmp_path: Path) -> None:
+    result = invoke("score", str(write(tmp_path, "format: jixiao/evaluation@9\n")))
+    assert result.exit_code == 1
+    assert "format" in result.output
+    body = "format: jixiao/evaluation@1\nframework: nowhere-2099\nyear: 2023\nunit: {name: 某单位}\n"
+    result = invoke("score", str(write(tmp_path, body)))
+    assert result.exit_code == 1
+    assert "nowhere-2099" in result.output
+
+
+def test_framework_given_as_relative_path(tmp_path: Path) -> None:
+    source = Path(__file__).parents[1] / "src/jixiao/frameworks/data/lechang-2023.yaml"
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "mine.yaml").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    text = (
+        (EXAMPLES / "lechang-2023.yaml")
+        .read_text(encoding="utf-8")
+        .replace("framework: lechang-2023", "framework: tables/mine.yaml")
+    )
+    result = invoke("score", str(write(tmp_path, text)))
+    assert result.exit_code == 0, result.output
+
+
+def test_framework_check_and_show() -> None:
+    result = invoke("framework", "check", "lechang-2023")
+    assert result.exit_code == 0
+    assert "评分表有效" in result.output
+    shown = invoke("framework", "show", "zhanjiang-city")
+    assert shown.exit_code == 0
+    assert "支出完成率=单位年度实际支出/财政下达预算数*100%" in shown.output
+    listed = invoke("framework", "list")
+    assert "lechang-2023" in listed.output and "dazhou" in listed.output
+
+
+def test_framework_check_reports_errors_with_path(tmp_path: Path) -> None:
+    source = (Path(__file__).parents[1] / "src/jixiao/frameworks/data/lechang-2023.yaml").read_text(encoding="utf-8")
+    broken = source.replace("    weight: 28\n", "    weight: 27\n", 1)
+    result = invoke("framework", "check", str(write(tmp_path, broken, "table.yaml")))
+    assert result.exit_code == 1
+    assert "weight-sum" in result.output
+    assert 'indicators["budgeting"]' in result.output or "total" in result.output
+
+
+def test_unusable_arguments_exit_2() -> None:
+    assert invoke("score").exit_code == 2
+    assert invoke("frobnicate").exit_code == 2
+
+
+def test_installed_command_never_prints_a_traceback(tmp_path: Path) -> None:
+    path = write(tmp_path, "- just\n- a list\n")
+    done = subprocess.run([sys.executable, "-m", "jixiao.cli", "score", str(path)], capture_output=True, text=True)
+    assert done.returncode in (1, 2)
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "键值映射" in done.stderr + done.stdout
