@@ -12,7 +12,7 @@ Figures (the last lines of the output, one per figure, ``bench: <name> <value> <
 The baseline is checked against the engine (totals of every evaluation, every leaf score of
 the first ones), and every scorecard is checked to have no error issue.
 
-Run: ``.venv/bin/python bench/score.py [--count 10000] [--seed 2023] [--yaml-count 200]``.
+Run: ``.venv/bin/python bench/score.py [--count 10000] [--seed 2023] [--yaml-count 200] [--cpu 0]``.
 """
 
 from __future__ import annotations
@@ -412,13 +412,13 @@ def yaml_path(text: str, engine: Engine) -> Scorecard:
     return engine.score(loaded.evaluation)
 
 
-def pin_one_core() -> str:
-    """Run on CPU 0 only when the platform allows it."""
+def pin_one_core(cpu: int) -> str:
+    """Run on one CPU only when the platform allows it."""
     try:
-        os.sched_setaffinity(0, {0})
-    except (AttributeError, OSError):
+        os.sched_setaffinity(0, {cpu})
+    except (AttributeError, OSError, ValueError):
         return "not pinned"
-    return "pinned to CPU 0"
+    return f"pinned to CPU {cpu}"
 
 
 def table() -> Framework:
@@ -432,6 +432,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--count", type=int, default=10_000, help="generated evaluations (10000)")
     parser.add_argument("--seed", type=int, default=2023, help="random seed (2023)")
     parser.add_argument("--yaml-count", type=int, default=200, help="YAML files to parse+score (200)")
+    parser.add_argument("--cpu", type=int, default=0, help="the one CPU to run on (0)")
     parser.add_argument("--check", type=int, default=200,
                         help="evaluations whose every leaf score is compared with the baseline (200)")
     return parser.parse_args(argv)
@@ -457,7 +458,7 @@ def summary(args: argparse.Namespace, pinned: str, figures: dict[str, Timed],
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    pinned = pin_one_core()
+    pinned = pin_one_core(args.cpu)
     engine = Engine(table())
     rng = random.Random(args.seed)
     plain = [generate(rng, i) for i in range(args.count)]
