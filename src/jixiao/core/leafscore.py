@@ -180,7 +180,8 @@ class LeafScoring:
     def numeric(self, leaf: Indicator, value: object) -> Decimal | None:
         if isinstance(value, Decimal):
             return value
-        self.error("input-kind", input_path(leaf.id, "value"), f"指标“{leaf.name}”的值应为数值，实为{show_value(value)}")
+        message = f"指标“{leaf.name}”的值应为数值，实为{show_value(value)}"
+        self.error("input-kind", input_path(leaf.id, "value"), message)
         return None
 
     def count(self, leaf: Indicator, value: object) -> Decimal | None:
