@@ -41,6 +41,9 @@ class Engine:
         self.leaves = [node for node, _ in self.walk if node.is_leaf]
         self.labels = self._labels()
         self.order = _value_order(self.leaves)
+        self.leaf_names = {leaf.id: tuple(sorted(names(leaf.value))) for leaf in self.leaves if leaf.value is not None}
+        self.leaf_refs = {leaf.id: tuple(sorted(refs(leaf.value))) for leaf in self.leaves if leaf.value is not None}
+        self.subtree = {node.id: tuple(leaf.id for leaf in _leaves(node)) for node, _ in self.walk if not node.is_leaf}
 
     def _labels(self) -> dict[str, str]:
         labels = {f"@{leaf.id}": leaf.name for leaf in self.leaves}
@@ -85,6 +88,7 @@ class _Run(LeafScoring):
     def __init__(self, engine: Engine, evaluation: Evaluation) -> None:
         self.engine = engine
         self.labels = engine.labels
+        self.leaf_names, self.leaf_refs = engine.leaf_names, engine.leaf_refs
         self.fw = engine.framework
         self.ev = evaluation
         self.issues: list[Issue] = []
@@ -161,7 +165,7 @@ class _Run(LeafScoring):
         for node, _ in self.engine.walk:
             if not node.alternatives:
                 continue
-            entry = self.inp(node.id)
+            entry = self.ev.inputs.get(node.id)
             choice = entry.choose if entry else None
             ids = [c.id for c in node.children]
             if choice not in ids:
@@ -213,7 +217,7 @@ class _Run(LeafScoring):
                 leaf_state.entered = leaf_state.value is not None
 
     def entered_value(self, leaf: Indicator) -> Value | None:
-        entry = self.inp(leaf.id)
+        entry = self.ev.inputs.get(leaf.id)
         if entry is None:
             return None
         return entry.count if isinstance(leaf.rule, PerOccurrenceRule) else entry.value
@@ -234,7 +238,7 @@ class _Run(LeafScoring):
             )
         if isinstance(result, Unavailable) and entered is not None:
             head = explain.formula_head(leaf, leaf.value, self.labels)
-            entry = self.inp(leaf.id)
+            entry = self.ev.inputs.get(leaf.id)
             basis = (
                 f"（依据：{entry.reason.strip()}）" if entry and entry.reason.strip() and entry.override is None else ""
             )
@@ -259,7 +263,7 @@ class _Run(LeafScoring):
                 self.decide(leaf_state)
 
     def decide(self, leaf_state: LeafState) -> None:
-        leaf, entry = leaf_state.node, self.inp(leaf_state.node.id)
+        leaf, entry = leaf_state.node, self.ev.inputs.get(leaf_state.node.id)
         if entry is not None and entry.applicable is False:
             if leaf.not_applicable is None:
                 self.error(
@@ -360,7 +364,8 @@ class _Run(LeafScoring):
 
     def result(self, node: Indicator, depth: int, score: Decimal | None, eff: Decimal) -> IndicatorResult:
         if not node.is_leaf:
-            applicable = any(self.state[leaf.id].active and self.state[leaf.id].applicable for leaf in _leaves(node))
+            state = self.state
+            applicable = any(state[i].active and state[i].applicable for i in self.engine.subtree[node.id])
             return IndicatorResult(
                 node.id,
                 node.name,

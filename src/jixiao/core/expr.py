@@ -14,6 +14,7 @@ expression unavailable (no short-circuit), with the reasons.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -335,30 +336,32 @@ def _merge(values: list[Value | Unavailable]) -> Unavailable | None:
     return Unavailable(tuple(reasons)) if reasons else None
 
 
+_OPERATORS: dict[str, Callable[[Decimal, Decimal], Value]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
 def _binary(
     node: Bin | Cmp, left: Value | Unavailable, right: Value | Unavailable, label: Callable[[str], str]
 ) -> Value | Unavailable:
-    missing = _merge([left, right])
-    if missing is not None:
+    if isinstance(left, Unavailable) or isinstance(right, Unavailable):
+        missing = _merge([left, right])
+        assert missing is not None
         return missing
-    a, b = _num(left), _num(right)  # type: ignore[arg-type]
-    op = node.op
-    if op == "/":
+    a, b = _num(left), _num(right)
+    if node.op == "/":
         if b == 0:
             return Unavailable((f"分母“{render_names(node.right, label)}”为零",))
         return a / b
-    results: dict[str, Callable[[], Value]] = {
-        "+": lambda: a + b,
-        "-": lambda: a - b,
-        "*": lambda: a * b,
-        "<": lambda: a < b,
-        "<=": lambda: a <= b,
-        ">": lambda: a > b,
-        ">=": lambda: a >= b,
-        "==": lambda: a == b,
-        "!=": lambda: a != b,
-    }
-    return results[op]()
+    return _OPERATORS[node.op](a, b)
 
 
 def _boolean(op: str, values: list[Value | Unavailable]) -> Value | Unavailable:

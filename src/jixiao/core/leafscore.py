@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import explain, rules
-from .expr import Unavailable, Value, names, refs
+from .expr import Unavailable, Value
 from .model import (
     BandsRule,
     CategoricalRule,
@@ -49,7 +49,7 @@ def input_path(indicator_id: str, key: str = "") -> str:
     return f'inputs["{indicator_id}"]' + (f".{key}" if key else "")
 
 
-@dataclass
+@dataclass(slots=True)
 class LeafState:
     """Per-evaluation state of one leaf."""
 
@@ -71,6 +71,8 @@ class LeafScoring:
     fw: Framework
     ev: Evaluation
     labels: Mapping[str, str]
+    leaf_names: Mapping[str, tuple[str, ...]]
+    leaf_refs: Mapping[str, tuple[str, ...]]
     issues: list[Issue]
     state: dict[str, LeafState]
 
@@ -81,9 +83,6 @@ class LeafScoring:
 
     def error(self, code: str, path: str, message: str) -> None:
         self.issue(Severity.ERROR, code, path, message)
-
-    def inp(self, leaf_id: str) -> LeafInput | None:
-        return self.ev.inputs.get(leaf_id)
 
     # ------------------------------------------------------------------ scoring
 
@@ -110,7 +109,7 @@ class LeafScoring:
 
     def basis(self, leaf_state: LeafState) -> str:
         """The unit's stated basis, unless the reason belongs to an override or a value entry."""
-        entry = self.inp(leaf_state.node.id)
+        entry = self.ev.inputs.get(leaf_state.node.id)
         if entry is None or not entry.reason.strip() or entry.override is not None:
             return ""
         if leaf_state.entered and leaf_state.node.value is not None:
@@ -120,9 +119,11 @@ class LeafScoring:
     def formula_part(self, leaf: Indicator, value: object) -> str:
         assert leaf.value is not None
         figures = {
-            n: explain.field_figure(n, self.ev.data[n], self.fw.fields) for n in names(leaf.value) if n in self.ev.data
+            n: explain.field_figure(n, self.ev.data[n], self.fw.fields)
+            for n in self.leaf_names[leaf.id]
+            if n in self.ev.data
         }
-        for target in refs(leaf.value):
+        for target in self.leaf_refs[leaf.id]:
             ref_value = self.state[target].value if target in self.state else None
             if isinstance(ref_value, Decimal):
                 figures[f"@{target}"] = explain.value_text(ref_value, self.state[target].node.unit)
@@ -133,7 +134,7 @@ class LeafScoring:
         return explain.computed(leaf, leaf.value, self.labels, figures, result)
 
     def outcome(self, leaf_state: LeafState) -> rules.Outcome | None:
-        leaf, entry, rule = leaf_state.node, self.inp(leaf_state.node.id), leaf_state.node.rule
+        leaf, entry, rule = leaf_state.node, self.ev.inputs.get(leaf_state.node.id), leaf_state.node.rule
         value, weight = leaf_state.value, leaf.weight
         if isinstance(rule, ProportionalRule | ThresholdRule | BandsRule):
             number = self.numeric(leaf, value)
@@ -201,7 +202,7 @@ class LeafScoring:
         return None
 
     def apply_override(self, leaf_state: LeafState) -> None:
-        entry = self.inp(leaf_state.node.id)
+        entry = self.ev.inputs.get(leaf_state.node.id)
         if entry is None or entry.override is None:
             return
         leaf = leaf_state.node

@@ -46,8 +46,10 @@ def fmt(value: Decimal) -> str:
 
 def fmt_points(value: Decimal) -> str:
     """Format points without needless zeros: 6 → '6', 3.5 → '3.5', 2.91 → '2.91'."""
-    text = f"{q2(value):.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    if rounded == rounded.to_integral_value():
+        return str(int(rounded))
+    return f"{rounded:f}".rstrip("0")
 
 
 def is_integral(value: Decimal) -> bool:
