@@ -256,3 +256,32 @@ def test_computed_explanation_formula_then_figures_then_result() -> None:
     text = card.indicator("r").explanation
     assert text.startswith("执行率=支出决算数/支出预算数×100%=95.00万元/100.00万元×100%=95.00%")
     assert text.endswith("得4.75分")
+
+
+def test_entered_value_is_rounded_like_a_computed_one() -> None:
+    card = score(
+        REFS,
+        """
+data: {expenditure_final: 95, expenditure_budget: 100, petitions: 0}
+inputs: {r: {value: 95.004}}
+""",
+    )
+    assert card.ok
+    assert card.indicator("r").value == D("95.00")
+
+
+def test_invalid_figure_is_named_as_invalid_not_missing() -> None:
+    from jixiao.core.engine import Engine
+    from jixiao.frameworks.evaluation import load_evaluation
+    from jixiao.frameworks.yamlio import loads
+
+    doc = loads(
+        "format: jixiao/evaluation@1\nframework: t\nyear: 2023\nunit: {name: 单位}\n"
+        "data: {expenditure_final: -95, expenditure_budget: 100, petitions: 0}\n"
+    )
+    loaded = load_evaluation(doc, "e.yaml")
+    assert loaded.evaluation is not None
+    assert [i.code for i in loaded.issues] == ["negative-amount"]
+    card = Engine(REFS).score(loaded.evaluation)
+    message = next(i.message for i in card.issues if i.path == 'inputs["r"].value')
+    assert "填写有误" in message

@@ -193,6 +193,8 @@ class _Run(LeafScoring):
         value = self.ev.data.get(name)
         if value is None:
             label = explain.field_label(name, self.fw.fields)
+            if name in self.ev.invalid_data:
+                return Unavailable((f"数据“{label}”填写有误（data.{name}，见上）",))
             return Unavailable((f"缺少数据“{label}”（data.{name}）",))
         return value
 
@@ -220,7 +222,9 @@ class _Run(LeafScoring):
         entry = self.ev.inputs.get(leaf.id)
         if entry is None:
             return None
-        return entry.count if isinstance(leaf.rule, PerOccurrenceRule) else entry.value
+        if isinstance(leaf.rule, PerOccurrenceRule):
+            return entry.count
+        return q2(entry.value) if isinstance(entry.value, Decimal) else entry.value
 
     def compute_value(self, leaf_state: LeafState) -> None:
         leaf = leaf_state.node

@@ -96,7 +96,7 @@ class LeafScoring:
         if outcome is None:
             return
         if outcome.fraction is None:
-            self.error(outcome.code, input_path(leaf.id), f"指标“{leaf.name}”：{outcome.phrase}")
+            self.error(outcome.code, input_path(leaf.id, outcome.key), f"指标“{leaf.name}”：{outcome.phrase}")
             return
         leaf_state.score = q2(outcome.fraction * leaf_state.effective)
         scaled = leaf_state.received and not isinstance(leaf.rule, JudgementRule)

@@ -351,6 +351,7 @@ class Evaluation:
     goals: tuple[Goal, ...] = ()
     text: Mapping[str, str] = field(default_factory=dict)
     file: str = ""
+    invalid_data: frozenset[str] = frozenset()  # data ids given but rejected by the loader
 
 
 # --------------------------------------------------------------------------- results

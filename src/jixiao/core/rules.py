@@ -34,10 +34,12 @@ class Outcome:
     fraction: Decimal | None
     phrase: str
     code: str = ""
+    key: str = ""
 
     @staticmethod
-    def fail(code: str, message: str) -> Outcome:
-        return Outcome(None, message, code)
+    def fail(code: str, message: str, key: str) -> Outcome:
+        """A rule that cannot be applied; ``key`` is the input key at fault."""
+        return Outcome(None, message, code, key)
 
 
 def _ok(fraction: Decimal, phrase: str) -> Outcome:
@@ -101,13 +103,15 @@ def bands(rule: BandsRule, value: Decimal, weight: Decimal, unit: str) -> Outcom
         if band.holds(value):
             fraction = band.ratio if band.ratio is not None else (band.score or ZERO) / weight
             return _ok(fraction, f"属“{band_text(band, unit)}”档，该档计{fmt_points(fraction * weight)}分")
-    return Outcome.fail("band-missing", f"值{fmt(value)}{unit}不在任何分档内，无法计分")
+    return Outcome.fail("band-missing", f"值{fmt(value)}{unit}不在任何分档内，无法计分", "value")
 
 
 def checklist(rule: ChecklistRule, checked: tuple[int, ...], weight: Decimal) -> Outcome:
     bad = [i for i in checked if not 0 <= i < len(rule.items)]
     if bad:
-        return Outcome.fail("index-out-of-range", f"所选项序号{bad}超出范围（共{len(rule.items)}项，从0起编号）")
+        return Outcome.fail(
+            "index-out-of-range", f"所选项序号{bad}超出范围（共{len(rule.items)}项，从0起编号）", "checked"
+        )
     points = sum((rule.items[i].points for i in sorted(set(checked))), ZERO)
     marks = "".join(CIRCLED[i] if i < len(CIRCLED) else f"({i + 1})" for i in sorted(set(checked)))
     missing = [i for i in range(len(rule.items)) if i not in checked]
@@ -133,7 +137,8 @@ def yes_no(value: bool) -> Outcome:
 
 def categorical(rule: CategoricalRule, choice: int, weight: Decimal) -> Outcome:
     if not 0 <= choice < len(rule.options):
-        return Outcome.fail("index-out-of-range", f"所选项序号{choice}超出范围（共{len(rule.options)}项，从0起编号）")
+        message = f"所选项序号{choice}超出范围（共{len(rule.options)}项，从0起编号）"
+        return Outcome.fail("index-out-of-range", message, "choice")
     option = rule.options[choice]
     return _ok(option.score / weight, f"属“{option.text}”，计{fmt_points(option.score)}分")
 
@@ -159,5 +164,5 @@ def judgement(rule: JudgementRule, score: Decimal, tier: str | None, effective: 
     ratio = score / effective if effective else ZERO
     found, error = find_tier(rule, tier, ratio)
     if error:
-        return Outcome.fail("tier-mismatch", error)
+        return Outcome.fail("tier-mismatch", error, "tier")
     return _ok(ratio, f"评定为“{found.name}”档" if found is not None else "经评定")

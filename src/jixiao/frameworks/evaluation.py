@@ -84,11 +84,15 @@ def load_evaluation(doc: Any, file: str) -> LoadedEvaluation:
     year = r.get(top, "year", "", "int", required=True, default=0)
     if year and not 1990 <= year <= 2100:
         r.error("key-type", "year", f"评价年度{year}不合理")
+    raw_data = top.get("data")
+    data = _data(r, raw_data)
+    given = {str(k) for k, v in raw_data.items() if v is not None} if isinstance(raw_data, dict) else set()
     evaluation = Evaluation(
         framework=framework,
         year=year or 0,
         unit=_unit(r, top.get("unit")),
-        data=_data(r, top.get("data")),
+        data=data,
+        invalid_data=frozenset(given - set(data)),
         inputs=_inputs(r, top.get("inputs")),
         bonus=_items(r, top.get("bonus"), "bonus"),
         penalty=_items(r, top.get("penalty"), "penalty"),
