@@ -73,21 +73,38 @@ YES_NO = ("execution.assets.allocation", "execution.assets.inventory")
 GRADES = (("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("差", ZERO))
 LEAVES_BY_TOP: dict[str, tuple[str, ...]] = {
     "budgeting": (
-        "budgeting.preparation.reasonableness", "budgeting.preparation.standardization",
-        "budgeting.preparation.planning", "budgeting.preparation.scientific",
-        "budgeting.targets.coverage", "budgeting.targets.reasonableness",
-        "budgeting.targets.clarity"),
+        "budgeting.preparation.reasonableness",
+        "budgeting.preparation.standardization",
+        "budgeting.preparation.planning",
+        "budgeting.preparation.scientific",
+        "budgeting.targets.coverage",
+        "budgeting.targets.reasonableness",
+        "budgeting.targets.clarity",
+    ),
     "execution": (
-        "execution.funds.spending_rate", "execution.funds.carryover_rate",
-        "execution.funds.stock_efficiency", "execution.funds.procurement_rate",
-        "execution.funds.compliance", "execution.funds.transfer_legality",
-        "execution.funds.disclosure", "execution.projects.procedure",
-        "execution.projects.supervision", "execution.assets.allocation",
-        "execution.assets.inventory", "execution.assets.utilization", "execution.staffing",
-        "execution.rules"),
+        "execution.funds.spending_rate",
+        "execution.funds.carryover_rate",
+        "execution.funds.stock_efficiency",
+        "execution.funds.procurement_rate",
+        "execution.funds.compliance",
+        "execution.funds.transfer_legality",
+        "execution.funds.disclosure",
+        "execution.projects.procedure",
+        "execution.projects.supervision",
+        "execution.assets.allocation",
+        "execution.assets.inventory",
+        "execution.assets.utilization",
+        "execution.staffing",
+        "execution.rules",
+    ),
     "benefit": (
-        "benefit.economy", "benefit.efficiency.key_tasks", "benefit.efficiency.goals",
-        "benefit.efficiency.timeliness", "benefit.effect", "benefit.fairness"),
+        "benefit.economy",
+        "benefit.efficiency.key_tasks",
+        "benefit.efficiency.goals",
+        "benefit.efficiency.timeliness",
+        "benefit.effect",
+        "benefit.fairness",
+    ),
 }
 BONUS_MAX = Decimal(5)
 TOTAL_CAP = Decimal(100)
@@ -139,9 +156,12 @@ def other_data(rng: random.Random, excellent: bool) -> dict[str, Decimal]:
         "procurement_actual": money(rng, 0, float(plan) * 1.5) if plan else money(rng, 0, 50),
         "staff_quota": Decimal(quota),
         "staff_actual": Decimal(rng.randint(int(quota * 0.7), int(quota * (1 if excellent else 1.15)))),
-        "key_tasks_planned": tasks, "key_tasks_done": done,
-        "goals_planned": goals, "goals_met": met,
-        "projects_planned": projects, "projects_on_time": on_time,
+        "key_tasks_planned": tasks,
+        "key_tasks_done": done,
+        "goals_planned": goals,
+        "goals_met": met,
+        "projects_planned": projects,
+        "projects_on_time": on_time,
         "satisfaction": money(rng, 95 if excellent else 55, 100),
     }
 
@@ -156,8 +176,7 @@ def judgement_input(rng: random.Random, weight: int, excellent: bool) -> dict[st
     return entry
 
 
-def leaf_inputs(rng: random.Random, data: dict[str, Decimal],
-                excellent: bool) -> dict[str, dict[str, Any]]:
+def leaf_inputs(rng: random.Random, data: dict[str, Decimal], excellent: bool) -> dict[str, dict[str, Any]]:
     """The inputs of every leaf that needs one (and a few that may have one)."""
     met = 1.0 if excellent else 0.85
     inputs = {leaf: judgement_input(rng, w, excellent) for leaf, w in JUDGEMENTS.items()}
@@ -201,11 +220,19 @@ def generate(rng: random.Random, index: int) -> PlainEval:
 
 def to_evaluation(plain: PlainEval) -> Evaluation:
     """The same content as a ``jixiao.core.model.Evaluation``."""
-    inputs = {leaf: LeafInput(path=f'inputs["{leaf}"]', keys=frozenset(entry), **entry)
-              for leaf, entry in plain["inputs"].items()}
+    inputs = {
+        leaf: LeafInput(path=f'inputs["{leaf}"]', keys=frozenset(entry), **entry)
+        for leaf, entry in plain["inputs"].items()
+    }
     bonus = tuple(Item(f"加分事项{i + 1}", points) for i, points in enumerate(plain["bonus"]))
-    return Evaluation(framework=TABLE_ID, year=2023, unit=Unit(name=plain["unit"]),
-                      data=dict(plain["data"]), inputs=inputs, bonus=bonus)
+    return Evaluation(
+        framework=TABLE_ID,
+        year=2023,
+        unit=Unit(name=plain["unit"]),
+        data=dict(plain["data"]),
+        inputs=inputs,
+        bonus=bonus,
+    )
 
 
 # --------------------------------------------------------------------------- the baseline
@@ -317,15 +344,14 @@ def funds_leaves(data: dict[str, Decimal], inputs: dict[str, dict[str, Any]]) ->
     spending = ratio(data["expenditure_final"], data["expenditure_budget"])
     assert spending is not None
     return {
-        "execution.funds.spending_rate":
-            proportional("部门预算资金支出率", spending, Decimal(6 if moved else 3)),
+        "execution.funds.spending_rate": proportional("部门预算资金支出率", spending, Decimal(6 if moved else 3)),
         "execution.funds.carryover_rate": carryover(data),
         "execution.funds.stock_efficiency": stock(data),
-        "execution.funds.procurement_rate":
-            procurement(data, inputs.get("execution.funds.procurement_rate")),
+        "execution.funds.procurement_rate": procurement(data, inputs.get("execution.funds.procurement_rate")),
         "execution.funds.compliance": compliance(inputs["execution.funds.compliance"]["count"]),
-        "execution.funds.transfer_legality":
-            (ZERO, "不适用；3分调整至部门预算资金支出率") if moved else yes_no(transfer["value"], Decimal(3)),
+        "execution.funds.transfer_legality": (ZERO, "不适用；3分调整至部门预算资金支出率")
+        if moved
+        else yes_no(transfer["value"], Decimal(3)),
     }
 
 
@@ -333,13 +359,14 @@ def assets_leaves(data: dict[str, Decimal], inputs: dict[str, dict[str, Any]]) -
     """项目管理 procedure, 资产管理 and 人员管理."""
     procedure = inputs["execution.projects.procedure"]
     utilization = inputs.get("execution.assets.utilization")
-    used = utilization["value"] if utilization else ratio(data["fixed_assets_in_use"],
-                                                          data["fixed_assets_total"])
+    used = utilization["value"] if utilization else ratio(data["fixed_assets_in_use"], data["fixed_assets_total"])
     assert used is not None
     out = {leaf: yes_no(inputs[leaf]["value"], Decimal(2)) for leaf in YES_NO}
     out["execution.projects.procedure"] = (
-        (Decimal(2), "不适用；计满分2分") if procedure.get("applicable") is False
-        else yes_no(procedure["value"], Decimal(2)))
+        (Decimal(2), "不适用；计满分2分")
+        if procedure.get("applicable") is False
+        else yes_no(procedure["value"], Decimal(2))
+    )
     out["execution.assets.utilization"] = proportional("固定资产利用率", used, Decimal(3))
     out["execution.staffing"] = staffing(data)
     return out
@@ -348,12 +375,13 @@ def assets_leaves(data: dict[str, Decimal], inputs: dict[str, dict[str, Any]]) -
 def benefit_leaves(data: dict[str, Decimal]) -> dict[str, LeafScore]:
     """效率性 and 公平性 from the figures."""
     return {
-        "benefit.efficiency.key_tasks":
-            count_rate("重点工作完成率", data["key_tasks_done"], data["key_tasks_planned"], False),
-        "benefit.efficiency.goals":
-            count_rate("绩效目标完成率", data["goals_met"], data["goals_planned"], False),
-        "benefit.efficiency.timeliness":
-            count_rate("项目完成及时率", data["projects_on_time"], data["projects_planned"], True),
+        "benefit.efficiency.key_tasks": count_rate(
+            "重点工作完成率", data["key_tasks_done"], data["key_tasks_planned"], False
+        ),
+        "benefit.efficiency.goals": count_rate("绩效目标完成率", data["goals_met"], data["goals_planned"], False),
+        "benefit.efficiency.timeliness": count_rate(
+            "项目完成及时率", data["projects_on_time"], data["projects_planned"], True
+        ),
         "benefit.fairness": fairness(q2(data["satisfaction"])),
     }
 
@@ -366,10 +394,12 @@ def baseline_score(plain: PlainEval) -> dict[str, Any]:
     """Hand-written scoring of ``lechang-2023`` on a plain dict: leaves, base, bonus, total, grade."""
     data, inputs = plain["data"], plain["inputs"]
     leaves = {leaf: judgement(inputs[leaf], Decimal(w)) for leaf, w in JUDGEMENTS.items()}
-    leaves.update({leaf: checklist(inputs[leaf]["checked"], points, sum(points, ZERO))
-                   for leaf, points in CHECKLISTS.items()})
+    leaves.update(
+        {leaf: checklist(inputs[leaf]["checked"], points, sum(points, ZERO)) for leaf, points in CHECKLISTS.items()}
+    )
     leaves["budgeting.targets.coverage"] = proportional(
-        "绩效目标覆盖率", inputs["budgeting.targets.coverage"]["value"], Decimal(2))
+        "绩效目标覆盖率", inputs["budgeting.targets.coverage"]["value"], Decimal(2)
+    )
     leaves.update(funds_leaves(data, inputs))
     leaves.update(assets_leaves(data, inputs))
     leaves.update(benefit_leaves(data))
@@ -378,8 +408,14 @@ def baseline_score(plain: PlainEval) -> dict[str, Any]:
     raw_bonus = sum(plain["bonus"], ZERO)
     bonus = min(raw_bonus, BONUS_MAX)
     total = min(max(base + bonus, ZERO), TOTAL_CAP)
-    return {"leaves": leaves, "base": base, "bonus": bonus, "total": total, "grade": grade_of(total),
-            "explanation": f"指标得分合计{base}分；加分项{raw_bonus}分；总分{total}分"}
+    return {
+        "leaves": leaves,
+        "base": base,
+        "bonus": bonus,
+        "total": total,
+        "grade": grade_of(total),
+        "explanation": f"指标得分合计{base}分；加分项{raw_bonus}分；总分{total}分",
+    }
 
 
 # --------------------------------------------------------------------------- digests and checks
@@ -387,8 +423,7 @@ def baseline_score(plain: PlainEval) -> dict[str, Any]:
 # What a timed loop keeps of each result: error count, base, bonus, total, grade, leaf scores in
 # table order. Keeping a small digest instead of whole scorecards keeps the heap (and so the
 # garbage collector's work) the same size for 1,000 or 100,000 evaluations.
-Digest = tuple[int, Decimal | None, Decimal | None, Decimal | None, str | None,
-               tuple[Decimal | None, ...]]
+Digest = tuple[int, Decimal | None, Decimal | None, Decimal | None, str | None, tuple[Decimal | None, ...]]
 
 
 def card_digest(card: Scorecard) -> Digest:
@@ -399,29 +434,34 @@ def card_digest(card: Scorecard) -> Digest:
 
 def engine_runner(engine: Engine) -> Callable[[Evaluation], Digest]:
     """Engine.score, digested."""
+
     def run(evaluation: Evaluation) -> Digest:
         return card_digest(engine.score(evaluation))
+
     return run
 
 
 def baseline_runner(order: Sequence[str]) -> Callable[[PlainEval], Digest]:
     """baseline_score, digested in the same shape (leaf scores in table order)."""
+
     def run(plain: PlainEval) -> Digest:
         ref = baseline_score(plain)
         leaves = ref["leaves"]
-        return 0, ref["base"], ref["bonus"], ref["total"], ref["grade"], tuple(
-            leaves[leaf][0] for leaf in order)
+        return 0, ref["base"], ref["bonus"], ref["total"], ref["grade"], tuple(leaves[leaf][0] for leaf in order)
+
     return run
 
 
 def yaml_runner(engine: Engine, file: str) -> Callable[[str], Digest]:
     """Parse, validate and score one evaluation file's text."""
+
     def run(text: str) -> Digest:
         loaded = load_evaluation(loads(text, file), file)
         assert loaded.evaluation is not None, loaded.issues
         digest = card_digest(engine.score(loaded.evaluation))
         errors = sum(1 for issue in loaded.issues if issue.severity is Severity.ERROR)
         return (digest[0] + errors, *digest[1:])
+
     return run
 
 
@@ -469,7 +509,7 @@ def timed(func: Callable[[Any], Any], items: Sequence[Any], chunks: int = 5) -> 
     results: list[Any] = []
     spans: list[tuple[int, float]] = []
     for low in range(0, len(items), size):
-        part = items[low:low + size]
+        part = items[low : low + size]
         start = time.perf_counter()
         results += [func(item) for item in part]
         spans.append((len(part), time.perf_counter() - start))
@@ -509,17 +549,23 @@ def summary(args: argparse.Namespace, pinned: str, figures: dict[str, Timed]) ->
     for digest in figures["engine"].results:
         grades[digest[4] or "-"] = grades.get(digest[4] or "-", 0) + 1
     print(f"jixiao scoring benchmark — table {TABLE_ID}, seed {args.seed}")
-    print(f"python {platform.python_version()} on {platform.machine()}, "
-          f"{os.cpu_count()} CPUs, {pinned}")
+    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, {pinned}")
     print(f"grades of the generated evaluations: {dict(sorted(grades.items()))}")
-    for name, what in (("engine", "Engine.score"), ("baseline", "hand-written dict code"),
-                       ("yaml", "YAML parse+validate+score")):
+    for name, what in (
+        ("engine", "Engine.score"),
+        ("baseline", "hand-written dict code"),
+        ("yaml", "YAML parse+validate+score"),
+    ):
         run = figures[name]
-        print(f"{what:26} {len(run.results):6d} in {run.seconds:7.3f} s = {run.rate():7.0f}/s "
-              f"({run.seconds / len(run.results) * 1e6:7.1f} µs each; "
-              f"fastest chunk {run.best_rate():7.0f}/s)")
-    print(f"baseline and engine agree on base, bonus, total, grade and all leaf scores "
-          f"of {len(figures['engine'].results)} evaluations; no scorecard has an error")
+        print(
+            f"{what:26} {len(run.results):6d} in {run.seconds:7.3f} s = {run.rate():7.0f}/s "
+            f"({run.seconds / len(run.results) * 1e6:7.1f} µs each; "
+            f"fastest chunk {run.best_rate():7.0f}/s)"
+        )
+    print(
+        f"baseline and engine agree on base, bonus, total, grade and all leaf scores "
+        f"of {len(figures['engine'].results)} evaluations; no scorecard has an error"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -304,6 +304,11 @@ class _Run(LeafScoring):
 
     def mark_not_applicable(self, leaf_state: LeafState, reason: str) -> None:
         leaf = leaf_state.node
+        entry = self.ev.inputs.get(leaf.id)
+        if entry is not None and entry.override is not None:
+            self.error(
+                "input-kind", input_path(leaf.id, "override"), f"指标“{leaf.name}”不适用，不能同时调整得分（override）"
+            )
         policy = leaf.not_applicable
         assert policy is not None
         leaf_state.applicable = False

@@ -227,6 +227,8 @@ class _Parser:
     def atom(self) -> Expr:
         kind, text, pos = self.take()
         if kind == "num":
+            if len(text.split(".")[0]) > 15:
+                raise ExprError(f"数值“{text}”过大", pos)
             return Num(Decimal(text), text)
         if kind == "ref":
             return Ref(text[1:])

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
+LIMIT = Decimal("1e15")  # larger magnitudes are typing errors in any budget (万元) or ratio
+_WIDE = Context(prec=80)
 
 
 def q2(value: Decimal) -> Decimal:
     """Round half-up to 2 decimals, as a report prints a figure."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 def to_decimal(raw: object) -> Decimal | None:
@@ -46,7 +48,7 @@ def fmt(value: Decimal) -> str:
 
 def fmt_points(value: Decimal) -> str:
     """Format points without needless zeros: 6 → '6', 3.5 → '3.5', 2.91 → '2.91'."""
-    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    rounded = q2(value)
     if rounded == rounded.to_integral_value():
         return str(int(rounded))
     return f"{rounded:f}".rstrip("0")
@@ -54,4 +56,9 @@ def fmt_points(value: Decimal) -> str:
 
 def is_integral(value: Decimal) -> bool:
     """True when ``value`` has no fractional part."""
-    return value == value.to_integral_value()
+    return value == value.to_integral_value(context=_WIDE)
+
+
+def in_range(value: Decimal) -> bool:
+    """True when ``value`` is a plausible figure (|value| < 1e15)."""
+    return abs(value) < LIMIT

@@ -77,7 +77,7 @@ def load_evaluation(doc: Any, file: str) -> LoadedEvaluation:
     if top is None:
         return LoadedEvaluation(None, tuple(r.issues))
     if top.get("format") != FORMAT:
-        r.error("format-unknown", "format", f"format 应为 {FORMAT}，实为“{top.get('format')}”")
+        r.error("format-unknown", "format", _format_message(top.get("format")))
         return LoadedEvaluation(None, tuple(r.issues))
     r.unknown_keys(top, TOP_KEYS, "")
     framework = r.get(top, "framework", "", "text", required=True, default="")
@@ -253,9 +253,13 @@ def _checked(r: Reader, raw: Any, path: str) -> tuple[int, ...] | None:
     if items is None:
         return None
     indices = [convert(v, "int") for v in items]
-    bad = [describe(v) for v, i in zip(items, indices, strict=True) if not isinstance(i, int) or i < 0]
+    bad = [describe(v) for v, i in zip(items, indices, strict=True) if not isinstance(i, int)]
     if bad:
         r.error("key-type", path, f"{path} 应为从0起的项序号列表（如 [0, 2]），含有{'、'.join(bad)}")
+        return None
+    negative = [i for i in indices if isinstance(i, int) and i < 0]
+    if negative:
+        r.error("index-out-of-range", path, f"{path} 中的序号{negative}无效：项序号从0起编号")
         return None
     return tuple(i for i in indices if isinstance(i, int))
 
@@ -324,3 +328,9 @@ def _text(r: Reader, raw: Any) -> dict[str, str]:
     if entries:
         r.unknown_keys(entries, TEXT_KEYS, "text")
     return text
+
+
+def _format_message(found: Any) -> str:
+    if found is None:
+        return f"缺少 format（应为 {FORMAT}），请确认这是 jixiao 的文件"
+    return f"format 应为 {FORMAT}，实为“{found}”"

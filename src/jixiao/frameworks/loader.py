@@ -16,10 +16,10 @@ from typing import Any
 from ..core import expr as ex
 from ..core.canonical import sha256_of
 from ..core.fields import STANDARD_FIELDS
-from ..core.model import Cap, Field, Framework, GradeBand, Issue, Section, Severity
+from ..core.model import Cap, Field, Framework, GradeBand, Indicator, Issue, Section, Severity
 from ..core.numbers import ZERO, fmt_points
 from .reading import Reader, key_path
-from .tree_reader import check_tree, read_nodes
+from .tree_reader import all_leaves, check_tree, read_nodes
 from .yamlio import load_file
 
 FORMAT = "jixiao/framework@1"
@@ -88,7 +88,7 @@ def load_document(doc: Any, file: str) -> Loaded:
     if top is None:
         return Loaded(None, tuple(r.issues))
     if top.get("format") != FORMAT:
-        r.error("format-unknown", "format", f"format 应为 {FORMAT}，实为“{top.get('format')}”")
+        r.error("format-unknown", "format", _format_message(top.get("format")))
         return Loaded(None, tuple(r.issues))
     r.unknown_keys(top, TOP_KEYS, "")
     framework = _framework(r, top, file)
@@ -123,7 +123,7 @@ def _framework(r: Reader, top: Mapping[str, Any], file: str) -> Framework:
         provenance=provenance,
         source=r.get(top, "source", "", "text", required=True, default=""),
         outline=_one_of(r, top, "outline", OUTLINES) or "zhanjiang",
-        caps=_caps(r, top.get("caps"), indicators),
+        caps=_caps(r, top.get("caps"), indicators, fields),
         bonus=_section(r, top.get("bonus"), "bonus"),
         penalty=_section(r, top.get("penalty"), "penalty"),
         fields=fields,
@@ -153,7 +153,7 @@ def _years(r: Reader, raw: Any) -> tuple[int, ...]:
     if raw is None:
         return ()
     items = r.sequence(raw, "years") or []
-    years = [r.get({"y": y}, "y", "years", "int") for y in items]
+    years = [r.get({i: y}, i, "years", "int") for i, y in enumerate(items)]  # type: ignore[dict-item]
     return tuple(y for y in years if y is not None)
 
 
@@ -175,9 +175,10 @@ def _grades(r: Reader, raw: Any) -> tuple[GradeBand, ...]:
     return tuple(bands) or DEFAULT_GRADES
 
 
-def _caps(r: Reader, raw: Any, indicators: tuple[Any, ...]) -> tuple[Cap, ...]:
+def _caps(r: Reader, raw: Any, indicators: tuple[Indicator, ...], fields: Mapping[str, Field]) -> tuple[Cap, ...]:
     if raw is None:
         return ()
+    leaves = {leaf.id for leaf in all_leaves(indicators)}
     caps: list[Cap] = []
     for i, item in enumerate(r.sequence(raw, "caps") or []):
         where = f"caps[{i}]"
@@ -186,13 +187,13 @@ def _caps(r: Reader, raw: Any, indicators: tuple[Any, ...]) -> tuple[Cap, ...]:
             continue
         when = r.get(entry, "when", where, "text", required=True)
         cap_max = r.get(entry, "max", where, "decimal", required=True)
-        parsed = _condition(r, when, key_path(where, "when")) if when else None
+        parsed = _condition(r, when, key_path(where, "when"), fields, leaves) if when else None
         if parsed is not None and cap_max is not None:
             caps.append(Cap(parsed, when, cap_max))
     return tuple(caps)
 
 
-def _condition(r: Reader, text: str, path: str) -> ex.Expr | None:
+def _condition(r: Reader, text: str, path: str, fields: Mapping[str, Field], leaves: set[str]) -> ex.Expr | None:
     try:
         parsed = ex.parse(text)
     except ex.ExprError as error:
@@ -201,8 +202,10 @@ def _condition(r: Reader, text: str, path: str) -> ex.Expr | None:
     if parsed.kind != "bool":
         r.error("expr-kind", path, f"条件“{text}”应为比较或逻辑表达式（如 @a.b < 50）")
     for name in sorted(ex.names(parsed)):
-        if name not in STANDARD_FIELDS:
-            r.error("expr-unknown-field", path, f"条件中的数据项“{name}”不是标准数据项")
+        if name not in STANDARD_FIELDS and name not in fields:
+            r.error("expr-unknown-field", path, f"条件中的数据项“{name}”既不是标准数据项，也未在 fields 中声明")
+    for target in sorted(ex.refs(parsed) - leaves):
+        r.error("expr-unknown-ref", path, f"条件引用的“@{target}”不是本表的末级指标")
     return parsed
 
 
@@ -243,3 +246,9 @@ def _fields(r: Reader, raw: Any) -> dict[str, Field]:
 
 def has_errors(issues: tuple[Issue, ...]) -> bool:
     return any(i.severity is Severity.ERROR for i in issues)
+
+
+def _format_message(found: Any) -> str:
+    if found is None:
+        return f"缺少 format（应为 {FORMAT}），请确认这是 jixiao 的文件"
+    return f"format 应为 {FORMAT}，实为“{found}”"

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..core.model import Issue, Severity
-from ..core.numbers import is_integral
+from ..core.numbers import in_range, is_integral
 from .yamlio import Number
 
 MISSING: Any = object()
@@ -74,6 +74,13 @@ class Reader:
                 self.error("key-missing", where, f"缺少必填项 {where}")
             return default
         value = convert(raw[key], kind)
+        if kind in ("int", "decimal") and value is not MISSING and not in_range(Decimal(value)):
+            self.error(
+                "number-out-of-range",
+                where,
+                f"{where} 数值过大（{describe(raw[key])}），请检查是否多写了位数或单位不是万元",
+            )
+            return default
         if value is MISSING:
             code = "not-a-number" if kind in ("int", "decimal") else "key-type"
             self.error(code, where, f"{where} 应为{KIND_ZH[kind]}，实为{describe(raw[key])}{_hint(raw[key], kind)}")
@@ -99,7 +106,7 @@ def convert(raw: Any, kind: str) -> Any:
     if kind == "decimal":
         return Decimal(raw) if isinstance(raw, Decimal) and not isinstance(raw, bool) else MISSING
     if kind == "int":
-        return int(raw) if isinstance(raw, Decimal) and is_integral(raw) else MISSING
+        return int(raw) if isinstance(raw, Decimal) and in_range(raw) and is_integral(raw) else MISSING
     if kind == "bool":
         return raw if isinstance(raw, bool) else MISSING
     if kind == "list":

@@ -117,8 +117,10 @@ def _band(r: Reader, raw: Any, path: str, weight: Decimal) -> Band | None:
         )
     if ratio is not None and not ZERO <= ratio <= ONE:
         r.error("rule-key-type", key_path(path, "ratio"), f"{key_path(path, 'ratio')} 应在 0 至 1 之间")
-    if low is not None and high is not None and low > high:
-        r.error("band-empty", path, f"{path} 的下限{low}大于上限{high}")
+    lower_open = not r.get(band, "min_inclusive", path, "bool", default=True)
+    upper_open = not r.get(band, "max_inclusive", path, "bool", default=True)
+    if low is not None and high is not None and (low > high or (low == high and (lower_open or upper_open))):
+        r.error("band-empty", path, f"{path} 的范围（{low}–{high}）不含任何值")
     return Band(
         low,
         high,

@@ -133,10 +133,12 @@ def _leaf(
     r: Reader, node: Mapping[str, Any], path: str, node_id: str, weight: Decimal, text: Mapping[str, str]
 ) -> Indicator:
     rule = read_rule(r, node.get("rule"), key_path(path, "rule"), weight) if weight > 0 else None
-    if weight == 0:
+    if weight == 0 and isinstance(node.get("weight"), Decimal):
         r.error("rule-key-type", key_path(path, "weight"), f"末级指标 {path} 的分值应大于0")
     value_text = r.get(node, "value", path, "text", default="")
-    parsed = _expression(r, value_text, key_path(path, "value")) if value_text else None
+    parsed = (
+        _expression(r, value_text, key_path(path, "value")) if "value" in node and node["value"] is not None else None
+    )
     if parsed is not None and rule is not None:
         _check_value_kind(r, parsed, rule.type, key_path(path, "value"))
     if "alternatives" in node:
@@ -191,7 +193,7 @@ def check_tree(r: Reader, indicators: tuple[Indicator, ...], fields: Mapping[str
     seen: dict[str, str] = {}
     for node in nodes:
         if node.id in seen:
-            r.error("duplicate-id", key_path(node.path, "id"), f"指标编号“{node.id}”重复（另见 {seen[node.id]}）")
+            r.error("duplicate-id", key_path(node.path, "id"), f"指标编号“{node.id}”重复出现，编号须唯一")
         seen.setdefault(node.id, node.path)
     leaves = {n.id: n for n in nodes if n.is_leaf}
     _check_moves(r, indicators, leaves)
@@ -253,3 +255,8 @@ def _check_cycles(r: Reader, leaves: Mapping[str, Indicator]) -> None:
 
     for leaf_id in leaves:
         visit(leaf_id, [])
+
+
+def all_leaves(nodes: tuple[Indicator, ...]) -> list[Indicator]:
+    """Every leaf under ``nodes``."""
+    return [n for n in _all(nodes) if n.is_leaf]

@@ -59,12 +59,20 @@ def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
         key = loader.construct_object(key_node, deep=True)
         if isinstance(key, Number):
             key = key.source
+        if isinstance(key, list | dict):
+            raise yaml.constructor.ConstructorError(None, None, "键不能是列表或映射", key_node.start_mark)
         if key in seen:
             raise yaml.constructor.ConstructorError(None, None, f"重复的键“{key}”", key_node.start_mark)
         seen[key] = loader.construct_object(value_node, deep=True)
     return seen
 
 
+def _unsupported(loader: yaml.SafeLoader, node: yaml.Node) -> None:
+    raise yaml.constructor.ConstructorError(None, None, f"不支持的 YAML 标签 {node.tag}", node.start_mark)
+
+
+for _tag in ("binary", "set", "omap", "pairs", "timestamp"):
+    _CoreLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _unsupported)
 _CoreLoader.add_constructor("tag:yaml.org,2002:int", _number)
 _CoreLoader.add_constructor("tag:yaml.org,2002:float", _number)
 _CoreLoader.add_constructor("tag:yaml.org,2002:map", _mapping)
