@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .expr import Expr
 
@@ -357,9 +357,8 @@ class Evaluation:
 # --------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True, slots=True)
-class IndicatorResult:
-    """The scored form of one node of the tree."""
+class IndicatorResult(NamedTuple):
+    """The scored form of one node of the tree (a NamedTuple: immutable and cheap to build)."""
 
     id: str
     name: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from functools import lru_cache
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -14,7 +15,10 @@ _WIDE = Context(prec=80)
 
 def q2(value: Decimal) -> Decimal:
     """Round half-up to 2 decimals, as a report prints a figure."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP, context=_WIDE)
+    try:
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than the default context holds
+        return value.quantize(CENT, rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 def to_decimal(raw: object) -> Decimal | None:
@@ -41,11 +45,14 @@ def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
     return max(low, min(high, value))
 
 
+@lru_cache(maxsize=4096)
 def fmt(value: Decimal) -> str:
-    """Format a figure with exactly two decimals (97.02, 100.00, -79.72)."""
-    return f"{q2(value):.2f}"
+    """Format a figure with exactly two decimals (97.02, 100.00, -79.72; never -0.00)."""
+    rounded = q2(value)
+    return "0.00" if rounded == 0 else f"{rounded:.2f}"
 
 
+@lru_cache(maxsize=4096)
 def fmt_points(value: Decimal) -> str:
     """Format points without needless zeros: 6 → '6', 3.5 → '3.5', 2.91 → '2.91'."""
     rounded = q2(value)
