@@ -14,3 +14,27 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 @pytest.fixture
 def examples() -> Path:
     return EXAMPLES
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--regen-golden", action="store_true", help="rewrite tests/golden/* from current output")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """``golden(name, text)``: compare ``text`` with tests/golden/<name>, or rewrite it with --regen-golden."""
+    regen = bool(request.config.getoption("--regen-golden"))
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if regen or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            if not regen:
+                pytest.fail(f"golden file {name} did not exist; written — review and commit it")
+        assert text == path.read_text(encoding="utf-8"), f"differs from tests/golden/{name} (run with --regen-golden)"
+
+    return check

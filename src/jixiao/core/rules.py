@@ -166,3 +166,49 @@ def judgement(rule: JudgementRule, score: Decimal, tier: str | None, effective: 
     if error:
         return Outcome.fail("tier-mismatch", error, "tier")
     return _ok(ratio, f"评定为“{found.name}”档" if found is not None else "经评定")
+
+
+def describe(rule: object, weight: Decimal, unit: str) -> str:
+    """The 评分标准 of a rule in words, for tables that do not give their own wording."""
+    w = fmt_points(weight)
+    if isinstance(rule, ProportionalRule):
+        target = f"{fmt_points(rule.target)}{unit}"
+        if rule.direction == "higher":
+            return f"达到{target}计{w}分，未达到按比例计分，满分为止。"
+        return f"不高于{target}计{w}分，高于的按比例计分。"
+    if isinstance(rule, ThresholdRule):
+        side, limit = ("超过", "≤") if rule.direction == "max" else ("低于", "≥")
+        step = f"{fmt_points(rule.step)}{unit or '个单位'}"
+        rounding = {"floor": "（不足一个不计）", "ceil": "（不足一个按一个计）"}.get(rule.steps, "")
+        return (
+            f"以{fmt_points(rule.standard)}{unit}为标准，{limit}标准计{w}分；每{side}{step}扣"
+            f"{fmt_points(rule.per)}分{rounding}，扣完为止。"
+        )
+    if isinstance(rule, BandsRule):
+        parts = [
+            f"{band_text(b, unit)}，计{fmt_points(b.score if b.score is not None else (b.ratio or ZERO) * weight)}分"
+            for b in rule.bands
+        ]
+        return "；".join(parts) + "。"
+    if isinstance(rule, ChecklistRule):
+        return (
+            "；".join(
+                f"{CIRCLED[i] if i < len(CIRCLED) else i + 1}{it.text}，{fmt_points(it.points)}分"
+                for i, it in enumerate(rule.items)
+            )
+            + "。"
+        )
+    if isinstance(rule, PerOccurrenceRule):
+        return f"每出现一次扣{fmt_points(rule.per)}分，扣完为止。"
+    if isinstance(rule, CategoricalRule):
+        return "；".join(f"{o.text}，{fmt_points(o.score)}分" for o in rule.options) + "。"
+    if isinstance(rule, JudgementRule) and rule.tiers:
+        return (
+            "；".join(
+                f"{t.name}，{fmt_points(t.min_ratio * weight)}–{fmt_points(t.max_ratio * weight)}分" for t in rule.tiers
+            )
+            + "；须写明理由。"
+        )
+    if isinstance(rule, JudgementRule):
+        return f"由评价人在0–{w}分之间评定，须写明理由。"
+    return f"是，计{w}分；否，不得分。"

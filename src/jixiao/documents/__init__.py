@@ -1,0 +1,1 @@
+"""Writing documents: the report model (build.py) and its renderers (.docx .pdf .html .md .xlsx)."""

@@ -1,0 +1,152 @@
+"""The 数据表 and 评分表 as structured rows, shared by the report and the workbook.
+
+Numbers stay ``Decimal`` here: the report formats them, the workbook writes them as numbers and
+formulas. Both come from the same rows, so they always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from ..core import expr, rules
+from ..core.fields import STANDARD_FIELDS
+from ..core.model import Evaluation, Framework, Indicator, IndicatorResult, Scorecard
+from ..core.totals import grade_of
+
+
+@dataclass(frozen=True, slots=True)
+class DataRow:
+    """One figure of the 数据表."""
+
+    id: str
+    name: str
+    value: Decimal | None
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRow:
+    """One indicator of the 评分表; ``children`` are row indices of its direct children."""
+
+    id: str
+    depth: int
+    name: str
+    weight: Decimal
+    effective_weight: Decimal
+    score: Decimal | None
+    value: Decimal | None
+    unit: str
+    definition: str
+    criteria: str
+    explanation: str
+    is_leaf: bool
+    applicable: bool
+    children: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TotalRow:
+    kind: Literal["base", "bonus", "penalty", "total"]
+    label: str
+    value: Decimal | None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreTable:
+    rows: tuple[ScoreRow, ...]
+    top: tuple[int, ...]  # row indices of the 一级指标
+    totals: tuple[TotalRow, ...]
+    cap: Decimal
+    caps_applied: Decimal | None  # the conditional cap that lowered the total, if any
+    grades: tuple[tuple[str, Decimal], ...]
+    grade: str | None
+
+
+def data_rows(evaluation: Evaluation, framework: Framework) -> list[DataRow]:
+    """Standard fields given or used by the table (in formats §2 order), then custom ones."""
+    used = set(evaluation.data)
+    for node, _ in framework.walk():
+        if node.value is not None:
+            used |= expr.names(node.value)
+    rows = [DataRow(f.id, f.name, evaluation.data.get(f.id), f.unit) for f in STANDARD_FIELDS.values() if f.id in used]
+    for field_id in sorted(used - set(STANDARD_FIELDS)):
+        declared = framework.fields.get(field_id)
+        rows.append(
+            DataRow(
+                field_id,
+                declared.name if declared else field_id,
+                evaluation.data.get(field_id),
+                declared.unit if declared else "",
+            )
+        )
+    return rows
+
+
+def criteria_of(node: Indicator) -> str:
+    """The table's 评分标准 wording, or the rule described in words."""
+    if node.criteria or node.rule is None:
+        return node.criteria
+    return rules.describe(node.rule, node.weight, node.unit)
+
+
+def score_table(scorecard: Scorecard, framework: Framework) -> ScoreTable:
+    """Every indicator in table order with its children's row indices, and the total rows."""
+    results = {r.id: r for r in scorecard.indicators}
+    nodes = framework.walk()
+    index = {node.id: i for i, (node, _) in enumerate(nodes)}
+    rows = tuple(_row(node, depth, results[node.id], index) for node, depth in nodes)
+    return ScoreTable(
+        rows,
+        tuple(index[n.id] for n in framework.indicators),
+        _totals(scorecard, framework),
+        framework.cap,
+        _applied_cap(scorecard, framework),
+        tuple((g.grade, g.min) for g in framework.grades),
+        scorecard.grade,
+    )
+
+
+def _row(node: Indicator, depth: int, result: IndicatorResult, index: dict[str, int]) -> ScoreRow:
+    return ScoreRow(
+        node.id,
+        depth,
+        node.name,
+        node.weight,
+        result.effective_weight,
+        result.score,
+        result.value,
+        node.unit,
+        node.definition,
+        criteria_of(node),
+        result.explanation,
+        node.is_leaf,
+        result.applicable,
+        tuple(index[c.id] for c in node.children),
+    )
+
+
+def _totals(card: Scorecard, framework: Framework) -> tuple[TotalRow, ...]:
+    rows = [TotalRow("base", "指标得分合计", card.base)]
+    if framework.bonus is not None:
+        note = f"上限{framework.bonus.max}分" if framework.bonus.max is not None else ""
+        rows.append(TotalRow("bonus", framework.bonus.name, card.bonus, note))
+    if framework.penalty is not None:
+        note = f"上限{framework.penalty.max}分" if framework.penalty.max is not None else ""
+        rows.append(TotalRow("penalty", framework.penalty.name, card.penalty, note))
+    rows.append(TotalRow("total", "总分", card.total, card.total_explanation))
+    return tuple(rows)
+
+
+def _applied_cap(card: Scorecard, framework: Framework) -> Decimal | None:
+    if card.total is None or card.base is None:
+        return None
+    raw = min(framework.cap, max(Decimal(0), card.base + (card.bonus or 0) - (card.penalty or 0)))
+    return card.total if card.total < raw else None
+
+
+def grade_for(framework: Framework, total: Decimal) -> str:
+    """Re-exported for renderers that show the grade bands."""
+    return grade_of(framework, total)
