@@ -14,11 +14,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .core.model import Framework, Issue, Scorecard, Severity
 from .core.numbers import fmt, fmt_points
-from .services import scoring
+from .services import documents, scoring
 from .services.scoring import UnusableInput
 
 app = typer.Typer(
@@ -121,6 +122,76 @@ def print_scorecard(card: Scorecard, framework: Framework | None) -> None:
     if card.total is not None:
         out.print(f"[bold]总分 {fmt_points(card.total)} 分，等级：{card.grade}[/bold]")
         out.print(f"计算：{card.total_explanation}")
+
+
+def _document_failure(error: Exception) -> None:
+    message = getattr(error, "message", None)
+    if message is None:
+        raise error
+    err.print(f"[red]无法生成文件：[/red]{message}")
+    raise typer.Exit(2)
+
+
+def _print_outcomes(outcomes: list[documents.Outcome]) -> None:
+    for outcome in outcomes:
+        print_issues(tuple(i for i in outcome.issues if i.severity is not Severity.INFO))
+        for warning in outcome.warnings:
+            err.print(f"{SEVERITY_ZH[Severity.WARNING]} {outcome.evaluation}：{warning}")
+        if outcome.output is not None:
+            out.print(f"[green]已生成[/green] {outcome.output}")
+        else:
+            err.print(f"[red]未生成[/red] {outcome.evaluation}：{outcome.error}")
+
+
+@app.command()
+def report(
+    evaluations: Annotated[list[Path], typer.Argument(help="一个或多个评价数据文件")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件（.docx .pdf .html .md），多个评价时为目录")],
+    fmt: Annotated[str, typer.Option("--format", help="输出为目录时的格式：docx、pdf、html、md")] = "docx",
+) -> None:
+    """生成自评报告：.docx（公文格式）、.pdf、.html 或 .md，数字与评分表一致。"""
+    if fmt not in documents.REPORT_FORMATS:
+        err.print(f"[red]--format 应为 {'、'.join(documents.REPORT_FORMATS)} 之一[/red]")
+        raise typer.Exit(2)
+    try:
+        outputs = documents.output_paths(evaluations, output, fmt)
+        for path in outputs:
+            documents.report_format(path)
+        outcomes = _with_progress(evaluations, outputs)
+    except UnusableInput as error:
+        fail_unusable(error.message)
+        return
+    except Exception as error:
+        _document_failure(error)
+        return
+    _print_outcomes(outcomes)
+    if documents.has_errors(outcomes):
+        raise typer.Exit(1)
+
+
+def _with_progress(evaluations: list[Path], outputs: list[Path]) -> list[documents.Outcome]:
+    if len(evaluations) == 1:
+        return documents.write_reports(evaluations, outputs)
+    with Progress(TextColumn("生成报告"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("reports", total=len(evaluations))
+        return documents.write_reports(evaluations, outputs, lambda: bar.advance(task))
+
+
+@app.command()
+def tables(
+    evaluation: Annotated[Path, typer.Argument(help="评价数据文件")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出的 .xlsx 文件")],
+) -> None:
+    """生成数据表与评分表工作簿（.xlsx），小计与总分为公式。"""
+    try:
+        outcome = documents.write_tables(evaluation, output)
+    except UnusableInput as error:
+        fail_unusable(error.message)
+        return
+    _print_outcomes([outcome])
+    if documents.has_errors([outcome]):
+        raise typer.Exit(1)
 
 
 @framework_app.command("check")

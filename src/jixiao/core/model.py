@@ -347,6 +347,7 @@ class Evaluation:
     penalty: tuple[Item, ...] = ()
     fill_date: date | None = None
     notice: str = ""
+    notice_title: str = ""
     group: Group = field(default_factory=Group)
     goals: tuple[Goal, ...] = ()
     text: Mapping[str, str] = field(default_factory=dict)

@@ -1,0 +1,90 @@
+"""Self-contained, printable HTML rendering of the report model (layout only, inline CSS)."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from .model import Heading, PageBreak, Paragraph, Report, Table
+
+CSS = """
+@page { size: A4; margin: 37mm 26mm 35mm 28mm; }
+body { font-family: "仿宋_GB2312", "FangSong", "Noto Serif CJK SC", "Source Han Serif SC", serif;
+       font-size: 16pt; line-height: 28.9pt; max-width: 156mm; margin: 2em auto; color: #000; }
+h1.title { font-family: "方正小标宋简体", "Noto Serif CJK SC", serif; font-size: 22pt; font-weight: normal;
+           text-align: center; margin: 1.5em 0 1em; line-height: 1.4; }
+.note { font-family: "黑体", "SimHei", "Noto Sans CJK SC", sans-serif; }
+.meta { text-indent: 2em; margin: 0; }
+h2 { font-family: "黑体", "SimHei", "Noto Sans CJK SC", sans-serif; font-size: 16pt; font-weight: normal;
+     margin: 0; text-indent: 2em; }
+h3 { font-family: "楷体", "KaiTi", "Noto Serif CJK SC", serif; font-size: 16pt; font-weight: normal;
+     margin: 0; text-indent: 2em; }
+h4, h5 { font-size: 16pt; font-weight: bold; margin: 0; text-indent: 2em; }
+p { margin: 0; text-indent: 2em; text-align: justify; }
+p.signature { text-align: right; }
+table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em; font-size: 10.5pt; line-height: 1.5; }
+caption { font-family: "黑体", "SimHei", "Noto Sans CJK SC", sans-serif; font-size: 12pt; padding: 0.3em; }
+th, td { border: 1px solid #000; padding: 2px 4px; vertical-align: top; }
+thead { display: table-header-group; }
+tr.subtotal td, tr.total td { font-weight: bold; }
+td.right { text-align: right; white-space: nowrap; } td.center { text-align: center; }
+.break { page-break-after: always; break-after: page; height: 0; }
+footer.stamp { font-size: 9pt; color: #555; margin-top: 2em; text-indent: 0; }
+@media print { body { margin: 0; max-width: none; } .break { display: block; } }
+"""
+
+
+def _paragraph(paragraph: Paragraph) -> str:
+    inner = "".join(f"<strong>{escape(r.text)}</strong>" if r.bold else escape(r.text) for r in paragraph.runs)
+    css = ' class="signature"' if paragraph.kind == "signature" else ""
+    return f"<p{css}>{inner}</p>"
+
+
+def _table(table: Table) -> str:
+    cols = "".join(f'<col style="width:{w * 100 / sum(table.widths):.1f}%">' for w in table.widths)
+    head = "".join(f"<th>{escape(h)}</th>" for h in table.header)
+    rows = []
+    for row in table.rows:
+        cells = "".join(f'<td class="{a}">{escape(c)}</td>' for c, a in zip(row.cells, table.align, strict=False))
+        rows.append(f'<tr class="{row.kind}">{cells}</tr>')
+    return (
+        f"<table><caption>{escape(table.caption)}</caption><colgroup>{cols}</colgroup>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def to_html(report: Report) -> str:
+    """A complete HTML document; no external resources, prints on A4."""
+    title = report.title
+    parts = [
+        f'<p class="note">{escape(title.note)}</p>' if title.note else "",
+        f'<h1 class="title">{escape(title.title)}</h1>',
+    ]
+    parts += [f'<p class="meta">{escape(k)}：{escape(v)}</p>' for k, v in title.lines]
+    for block in report.blocks:
+        if isinstance(block, Heading):
+            level = min(block.level + 1, 5)
+            parts.append(f"<h{level}>{escape(block.text)}</h{level}>")
+        elif isinstance(block, Paragraph):
+            parts.append(_paragraph(block))
+        elif isinstance(block, Table):
+            parts.append(_table(block))
+        elif isinstance(block, PageBreak):
+            parts.append('<div class="break"></div>')
+    stamp = report.stamp
+    table_ref = f"{escape(stamp.framework_id)}@{stamp.framework_version}:{stamp.framework_sha256}"
+    parts.append(
+        f'<footer class="stamp">评分表 {table_ref}；评价数据 sha256:{escape(stamp.evaluation_sha256)}；'
+        f"{escape(stamp.generator)}</footer>"
+    )
+    body = "\n".join(p for p in parts if p)
+    return (
+        f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(report.unit)}{report.year}年度{escape(title.title)}</title>\n"
+        f'<meta name="jixiao-framework" content="{table_ref}">\n'
+        f"<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def render_html(report: Report, path: Path) -> None:
+    path.write_text(to_html(report), encoding="utf-8")

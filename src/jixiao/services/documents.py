@@ -1,0 +1,160 @@
+"""Use cases: write reports (.docx .pdf .html .md) and the 数据表/评分表 workbook (.xlsx).
+
+Each evaluation is scored first; an evaluation with errors gets no document. PDFs of a batch are
+converted by one LibreOffice process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.model import Issue, Severity
+from ..documents.build import ReportError, Source, build_report
+from ..documents.model import Report
+from .scoring import Scored, UnusableInput, score_file
+
+REPORT_FORMATS = ("docx", "pdf", "html", "md")
+
+
+@dataclass
+class Outcome:
+    """What happened to one evaluation: the file written, or why not, and warnings."""
+
+    evaluation: Path
+    output: Path | None = None
+    issues: tuple[Issue, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def prepare(path: Path) -> tuple[Scored, Source | None, str]:
+    """Score an evaluation; the Source to build documents from, or the reason there is none."""
+    scored = score_file(path)
+    if not scored.ok or scored.scorecard is None or scored.framework is None or scored.evaluation is None:
+        return scored, None, "评价数据存在错误，未生成文件"
+    return scored, Source(scored.scorecard, scored.framework, scored.evaluation, _sha256(path)), ""
+
+
+def output_paths(evaluations: Sequence[Path], out: Path, fmt: str | None) -> list[Path]:
+    """One output per evaluation: ``out`` itself for one file with a suffix, else ``out/<stem>.<fmt>``."""
+    if len(evaluations) == 1 and out.suffix:
+        return [out]
+    if out.suffix:
+        raise UnusableInput(f"有{len(evaluations)}个评价文件，-o 应为目录，而不是文件 {out}")
+    return [out / f"{e.stem}.{fmt or 'docx'}" for e in evaluations]
+
+
+def report_format(path: Path) -> str:
+    fmt = path.suffix.lstrip(".").lower()
+    if fmt not in REPORT_FORMATS:
+        raise UnusableInput(f"{path}：不支持的报告格式“{path.suffix or '（无扩展名）'}”，可用 .docx .pdf .html .md")
+    return fmt
+
+
+def write_reports(evaluations: Sequence[Path], outputs: Sequence[Path],
+                  progress: Callable[[], None] = lambda: None) -> list[Outcome]:
+    """Build and write every report; PDFs are converted together at the end."""
+    outcomes: list[Outcome] = []
+    pending_pdf: list[tuple[Report, Path, Outcome]] = []
+    for evaluation, output in zip(evaluations, outputs, strict=True):
+        outcome = Outcome(evaluation)
+        outcomes.append(outcome)
+        report = _report(evaluation, outcome)
+        if report is None:
+            progress()
+            continue
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fmt = report_format(output)
+        if fmt == "pdf":
+            pending_pdf.append((report, output, outcome))
+            continue
+        _RENDERERS[fmt](report, output)
+        outcome.output = output
+        progress()
+    if pending_pdf:
+        _write_pdfs(pending_pdf, progress)
+    return outcomes
+
+
+def _report(evaluation: Path, outcome: Outcome) -> Report | None:
+    scored, source, why = prepare(evaluation)
+    outcome.issues = scored.issues
+    if source is None:
+        outcome.error = why
+        return None
+    try:
+        report = build_report(source)
+    except ReportError as error:
+        outcome.error = error.message
+        return None
+    outcome.warnings = list(report.warnings)
+    return report
+
+
+def _write_pdfs(pending: list[tuple[Report, Path, Outcome]], progress: Callable[[], None]) -> None:
+    from ..documents.docx import render_docx
+    from ..documents.pdf import convert_to_pdf
+
+    with tempfile.TemporaryDirectory(prefix="jixiao-pdf-") as tmp:
+        sources = []
+        for i, (report, _, _) in enumerate(pending):
+            docx = Path(tmp) / f"{i:05d}.docx"
+            render_docx(report, docx)
+            sources.append(docx)
+        pdfs = convert_to_pdf(sources, Path(tmp))
+        for pdf, (_, output, outcome) in zip(pdfs, pending, strict=True):
+            shutil.move(str(pdf), output)
+            outcome.output = output
+            progress()
+
+
+def _render_docx(report: Report, path: Path) -> None:
+    from ..documents.docx import render_docx
+
+    render_docx(report, path)
+
+
+def _render_html(report: Report, path: Path) -> None:
+    from ..documents.html import render_html
+
+    render_html(report, path)
+
+
+def _render_md(report: Report, path: Path) -> None:
+    from ..documents.md import render_md
+
+    render_md(report, path)
+
+
+_RENDERERS: dict[str, Callable[[Report, Path], None]] = {"docx": _render_docx, "html": _render_html, "md": _render_md}
+
+
+def write_tables(evaluation: Path, output: Path) -> Outcome:
+    """The 数据表/评分表 workbook of one evaluation."""
+    if output.suffix.lower() != ".xlsx":
+        raise UnusableInput(f"{output}：数据表/评分表只能写成 .xlsx 文件")
+    outcome = Outcome(evaluation)
+    scored, source, why = prepare(evaluation)
+    outcome.issues = scored.issues
+    if source is None:
+        outcome.error = why
+        return outcome
+    from ..documents.xlsx import render_xlsx
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    render_xlsx(source.scorecard, source.framework, source.evaluation, output)
+    outcome.output = output
+    return outcome
+
+
+def has_errors(outcomes: Sequence[Outcome]) -> bool:
+    return any(o.error or any(i.severity is Severity.ERROR for i in o.issues) for o in outcomes)
