@@ -130,7 +130,10 @@ class LeafScoring:
         if isinstance(value, bool):
             head = explain.computed(leaf, leaf.value, self.labels, figures, "成立" if value else "不成立")
             return head.rsplit("=", 1)[0] + ("，成立" if value else "，不成立")
-        result = explain.value_text(value, leaf.unit) if isinstance(value, Decimal) else "—"
+        if isinstance(value, Decimal) and isinstance(leaf.rule, PerOccurrenceRule):
+            result = f"{fmt_points(value)}{leaf.unit or '次'}"
+        else:
+            result = explain.value_text(value, leaf.unit) if isinstance(value, Decimal) else "—"
         return explain.computed(leaf, leaf.value, self.labels, figures, result)
 
     def outcome(self, leaf_state: LeafState) -> rules.Outcome | None:

@@ -90,7 +90,8 @@ def band_text(band: Band, unit: str) -> str:
     low = None if band.min is None else f"{fmt_points(band.min)}{unit}" + ("（含）" if band.min_inclusive else "")
     high = None if band.max is None else f"{fmt_points(band.max)}{unit}" + ("（含）" if band.max_inclusive else "")
     if low and high:
-        return f"{low}-{high}"
+        negative = (band.min is not None and band.min < 0) or (band.max is not None and band.max < 0)
+        return f"{low}至{high}" if negative else f"{low}-{high}"
     if low:
         return ("≥" if band.min_inclusive else ">") + low.replace("（含）", "")
     if high:

@@ -80,7 +80,7 @@ def to_html(report: Report) -> str:
     body = "\n".join(p for p in parts if p)
     return (
         f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{escape(report.unit)}{report.year}年度{escape(title.title)}</title>\n"
+        f"<title>{escape(report.unit)}：{escape(title.title)}</title>\n"
         f'<meta name="jixiao-framework" content="{table_ref}">\n'
         f"<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )

@@ -10,6 +10,7 @@ gives both sheets, with blanks where a value is unknown and a visible note inste
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -41,6 +42,7 @@ SCORE_HEADER_ROW = 2  # 0-based: title, table identity, header, indicators
 ERROR_NOTE = "存在错误，未能给出总分"
 FOOTER = "&C第 &P 页 共 &N 页"
 A4 = 9
+LINE_HEIGHT = 13.5  # points per line of 10-point text
 FONT = "宋体"
 TITLE_FONT = "黑体"
 
@@ -140,6 +142,19 @@ def _setup_print(sheet: Worksheet, header_row: int, landscape: bool) -> None:
 def _widths(sheet: Worksheet, widths: Sequence[float]) -> None:
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines ``text`` wraps to in a column ``width`` characters wide (a CJK character counts 2)."""
+    units = len(text.encode("gbk", errors="replace"))  # 2 bytes per CJK character, 1 per ASCII
+    return max(1, math.ceil(units / max(1.0, width))) + text.count("\n")
+
+
+def _fit_height(sheet: Worksheet, r: int, cells: Iterable[tuple[str, float]]) -> None:
+    """Set the row height to its longest wrapped text: readers other than Excel do not autofit on load."""
+    lines = max((_lines(text, width) for text, width in cells if text), default=1)
+    if lines > 1:
+        sheet.set_row(r, lines * LINE_HEIGHT + 3)
 
 
 def _header(sheet: Worksheet, row: int, labels: Sequence[str], style: Format) -> None:
@@ -242,9 +257,12 @@ def _write_indicator(sheet: Worksheet, r: int, row: ScoreRow, first: int, st: _S
     for col in range(3):
         sheet.write_string(r, col, row.name if col == name_col else "", st.bold if inner else st.text)
     sheet.write_number(r, WEIGHT_COL, _number(row.weight), st.weight_bold if inner else st.weight)
+    process = _process(row)
     sheet.write_string(r, NOTE_COL, row.definition, st.wrap)
     sheet.write_string(r, NOTE_COL + 1, row.criteria, st.wrap)
-    sheet.write_string(r, PROCESS_COL, _process(row), st.wrap)
+    sheet.write_string(r, PROCESS_COL, process, st.wrap)
+    texts = (row.name, row.definition, row.criteria, process)
+    _fit_height(sheet, r, zip(texts, (SCORE_WIDTHS[name_col], *SCORE_WIDTHS[NOTE_COL : PROCESS_COL + 1]), strict=True))
     style = st.score_bold if inner else st.score
     if row.score is None:
         sheet.write_blank(r, SCORE_COL, None, style)
@@ -270,7 +288,7 @@ def _write_totals(
             _write_weight_sum(sheet, r, table, first, st)
         r += 1
     _total_label(sheet, r, "等级", _bands_text(table.grades), st)
-    _write_value(sheet, r, _grade_formula(cells["total"], table.grades), table.grade, st.score_bold)
+    _write_value(sheet, r, _grade_formula(cells["total"], table.grades), table.grade, st.weight_bold)
     return r + 1
 
 
@@ -285,6 +303,7 @@ def _total_label(sheet: Worksheet, r: int, label: str, note: str, st: _Styles) -
     sheet.merge_range(r, 0, r, 2, label, st.bold)
     sheet.write_blank(r, WEIGHT_COL, None, st.weight_bold)
     sheet.merge_range(r, NOTE_COL, r, PROCESS_COL, note, st.text)
+    _fit_height(sheet, r, [(note, sum(SCORE_WIDTHS[NOTE_COL : PROCESS_COL + 1]))])
 
 
 def _write_value(sheet: Worksheet, r: int, formula: str | None, value: Decimal | str | None, style: Format) -> None:
@@ -349,4 +368,6 @@ def _write_error_note(sheet: Worksheet, r: int, card: Scorecard, st: _Styles) ->
     errors = [i for i in card.issues if i.severity is Severity.ERROR]
     for n, issue in enumerate(errors, start=1):
         where = issue.located()
-        sheet.merge_range(r + n, 0, r + n, last, f"{n}. {where}：{issue.message}" if where else issue.message, st.text)
+        text = f"{n}. {where}：{issue.message}" if where else f"{n}. {issue.message}"
+        sheet.merge_range(r + n, 0, r + n, last, text, st.text)
+        _fit_height(sheet, r + n, [(text, sum(SCORE_WIDTHS))])
