@@ -54,14 +54,28 @@ def test_markdown_and_html_carry_the_same_text(name: str, golden) -> None:  # ty
 
 def test_zhanjiang_outline_sections_in_order() -> None:
     headings = [b.text for b in report_of("zhanjiang-2020").blocks if isinstance(b, Heading) and b.level == 1]
-    assert headings == ["一、单位基本情况", "二、自评工作开展情况", "三、绩效自评情况", "四、其他自评情况",
-                        "附件1 数据表", "附件2 评分表"]
+    assert headings == [
+        "一、单位基本情况",
+        "二、自评工作开展情况",
+        "三、绩效自评情况",
+        "四、其他自评情况",
+        "附件1 数据表",
+        "附件2 评分表",
+    ]
 
 
 def test_lechang_outline_sections_in_order() -> None:
     headings = [b.text for b in report_of("lechang-2023").blocks if isinstance(b, Heading) and b.level == 1]
-    assert headings == ["一、部门的基本情况", "二、自评结论", "三、绩效分析", "四、主要绩效", "五、存在问题", "六、相关建议",
-                        "附件1 数据表", "附件2 评分表"]
+    assert headings == [
+        "一、部门的基本情况",
+        "二、自评结论",
+        "三、绩效分析",
+        "四、主要绩效",
+        "五、存在问题",
+        "六、相关建议",
+        "附件1 数据表",
+        "附件2 评分表",
+    ]
 
 
 def test_opening_cites_the_notice_and_its_number() -> None:
@@ -78,7 +92,10 @@ def test_spending_is_written_from_the_data() -> None:
 
 def test_lechang_analysis_reads_like_the_report() -> None:
     text = report_of("lechang-2023").text()
-    assert "（1）部门预算资金支出率（3分）。\n自评得分6分，部门预算资金支出率=累计支出/年度部门预算资金×100%=912.97万元/912.97万元×100%=100.00%" in text
+    assert (
+        "（1）部门预算资金支出率（3分）。\n自评得分6分，部门预算资金支出率=累计支出/年度部门预算资金×100%=912.97万元/912.97万元×100%=100.00%"
+        in text
+    )
     assert "资金下达合法性不适用，其3分调整至本指标" in text
     assert "自评分数为100分，等级为优（其中指标得分98分，加分项3.5分）" in text
     assert "经评审调整为0分" in text
@@ -93,8 +110,10 @@ def test_empty_sections_are_warned_not_dropped() -> None:
 
 def test_no_report_from_an_evaluation_with_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text((EXAMPLES / "lechang-2023.yaml").read_text(encoding="utf-8").replace("staff_actual: 23", "staff_actual: x"),
-                   encoding="utf-8")
+    bad.write_text(
+        (EXAMPLES / "lechang-2023.yaml").read_text(encoding="utf-8").replace("staff_actual: 23", "staff_actual: x"),
+        encoding="utf-8",
+    )
     scored = score_file(bad)
     assert scored.scorecard is not None
     with pytest.raises(ReportError):
@@ -115,7 +134,11 @@ def test_every_indicator_weight_and_score_printed_equals_the_scorecard(name: str
         assert lead in text, lead
         after = text.split(lead, 1)[1].lstrip("\n")
         assert after.startswith(f"自评得分{fmt_points(result.score)}分"), (lead, after[:40])
-        if result.value is not None and result.applicable and result.rule_type in ("proportional", "threshold", "bands"):
+        if (
+            result.value is not None
+            and result.applicable
+            and result.rule_type in ("proportional", "threshold", "bands")
+        ):
             assert f"{fmt(result.value)}{result_unit(source, result.id)}" in after.split("\n", 1)[0]
 
 
@@ -132,8 +155,9 @@ def test_appendix_tables_equal_scorecard_and_data(name: str) -> None:
     printed = {row.cells[1]: row.cells[2] for row in data.rows}
     for row in data.rows:
         if row.cells[2] != "—":
-            assert Decimal(row.cells[2]) == next(v for k, v in source.evaluation.data.items()
-                                                 if row.cells[1] == _name(k, source))
+            assert Decimal(row.cells[2]) == next(
+                v for k, v in source.evaluation.data.items() if row.cells[1] == _name(k, source)
+            )
     assert printed
     scores = [Decimal(r.cells[4]) for r in sheet.rows if r.kind != "total" and r.cells[4] != "—"]
     expected = [r.score for r in source.scorecard.indicators if r.score is not None]

@@ -149,10 +149,7 @@ def test_formulas_and_values_read_back(cases: dict[str, Case], name: str) -> Non
 def _covers(formula: str, ref: str) -> bool:
     """Whether ``ref`` (H12) is one of the formula's cells or inside one of its ranges (H10:H14)."""
     row = int(ref[1:])
-    for a, b in re.findall(r"H(\d+)(?::H(\d+))?", formula):
-        if int(a) <= row <= int(b or a):
-            return True
-    return False
+    return any(int(a) <= row <= int(b or a) for a, b in re.findall(r"H(\d+)(?::H(\d+))?", formula))
 
 
 def test_the_capped_total_keeps_the_cap_formula(cases: dict[str, Case]) -> None:
@@ -181,14 +178,21 @@ def test_print_setup(cases: dict[str, Case]) -> None:
     book = openpyxl.load_workbook(cases["lechang-2023"].path)
     for sheet, orientation, titles in ((book["数据表"], "portrait", "$2:$2"), (book["评分表"], "landscape", "$3:$3")):
         setup = sheet.page_setup
-        assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == (orientation, 9, 1, 0)
+        fit = (setup.fitToWidth or 1, setup.fitToHeight)  # 1 is the default width, left out of the file
+        assert (setup.orientation, setup.paperSize, fit) == (orientation, 9, (1, 0))
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
         assert sheet.print_title_rows == titles
         assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
         assert sheet.auto_filter.ref is None
-    assert [book["评分表"].column_dimensions[c].width for c in "ABCDEFGH"] == pytest.approx(
-        [14, 14, 18, 7, 40, 40, 50, 8], abs=1
-    )
+    assert widths(book["评分表"]) == pytest.approx([14, 14, 18, 7, 40, 40, 50, 8], abs=1)
+
+
+def widths(sheet: Worksheet) -> list[float]:
+    """Column widths by column (openpyxl keeps a <col min max> range under its first letter only)."""
+    found: dict[int, float] = {}
+    for dim in sheet.column_dimensions.values():
+        found |= dict.fromkeys(range(dim.min or 1, (dim.max or dim.min or 1) + 1), dim.width)
+    return [round(found.get(col, 0), 2) for col in range(1, sheet.max_column + 1)]
 
 
 def test_same_input_gives_the_same_bytes(cases: dict[str, Case], tmp_path: Path) -> None:
@@ -225,15 +229,16 @@ def dump(path: Path) -> str:
     lines: list[str] = []
     for sheet in book.worksheets:
         setup = sheet.page_setup
-        widths = [sheet.column_dimensions[c].width for c in "ABCDEFGH"[: sheet.max_column]]
         lines += [
             f"## {sheet.title}",
-            f"freeze {sheet.freeze_panes}; print titles {sheet.print_title_rows}; {setup.orientation} A4={setup.paperSize == 9}"
-            f" fit {setup.fitToWidth}x{setup.fitToHeight}; footer {sheet.oddFooter.center.text}",
-            f"widths {widths}",
+            f"freeze {sheet.freeze_panes}; print titles {sheet.print_title_rows}; {setup.orientation}"
+            f" A4={setup.paperSize == 9} fit {setup.fitToWidth or 1}x{setup.fitToHeight}",
+            f"footer {sheet.oddFooter.center.text}; widths {widths(sheet)}",
             f"merged {sorted(str(r) for r in sheet.merged_cells.ranges)}",
         ]
-        lines += [_cell_line(cell, cached[sheet.title]) for row in sheet.iter_rows() for cell in row if cell.value is not None]
+        lines += [
+            _cell_line(cell, cached[sheet.title]) for row in sheet.iter_rows() for cell in row if cell.value is not None
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -265,7 +270,7 @@ def zero_cached_values(source: Path, target: Path) -> None:
 
 @pytest.fixture(scope="module")
 def recomputed(cases: dict[str, Case], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every workbook and its zeroed copy, loaded and saved again by LibreOffice told to recalculate on load."""
+    """Every workbook and its zeroed copy (dirs "in"), saved again (dir "out") by LibreOffice told to recalculate."""
     soffice = shutil.which("soffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed: cannot check that the formulas recompute")
@@ -282,23 +287,19 @@ def recomputed(cases: dict[str, Case], tmp_path_factory: pytest.TempPathFactory)
     command = [soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}"]
     command += ["--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), *map(str, files)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    outputs = {f.stem: out / f.name for f in files}
-    missing = [p.name for p in outputs.values() if not p.exists()]  # soffice exits 0 even when it fails
+    missing = [f.name for f in files if not (out / f.name).exists()]  # soffice exits 0 even when it fails
     assert not missing, (missing, done.stdout, done.stderr)
-    return outputs
+    return {"in": inputs, "out": out}
 
 
 @pytest.mark.parametrize("name", (*NAMES, CAPPED))
-def test_libreoffice_recomputes_the_same_scores(
-    cases: dict[str, Case], recomputed: dict[str, Path], name: str
-) -> None:
+def test_libreoffice_recomputes_the_same_scores(cases: dict[str, Case], recomputed: dict[str, Path], name: str) -> None:
     case = cases[name]
-    zeroed = openpyxl.load_workbook(recomputed[name].parent.parent / "in" / f"{name}-zeroed.xlsx", data_only=True)
-    sheet = zeroed["评分表"]
-    rows = total_rows(sheet, first_indicator_row(sheet) + len(case.table.rows))
-    assert (sheet.cell(rows["总分"], SCORE).value, sheet.cell(rows["等级"], SCORE).value) == (0, "0")  # really wrong
+    zeroed = openpyxl.load_workbook(recomputed["in"] / f"{name}-zeroed.xlsx", data_only=True)["评分表"]
+    rows = total_rows(zeroed, first_indicator_row(zeroed) + len(case.table.rows))
+    assert (zeroed.cell(rows["总分"], SCORE).value, zeroed.cell(rows["等级"], SCORE).value) == (0, "0")  # really wrong
     for variant in (name, f"{name}-zeroed"):
-        assert_scores(openpyxl.load_workbook(recomputed[variant], data_only=True)["评分表"], case)
+        assert_scores(openpyxl.load_workbook(recomputed["out"] / f"{variant}.xlsx", data_only=True)["评分表"], case)
 
 
 # --------------------------------------------------------------------------- speed

@@ -121,8 +121,7 @@ def _number(value: Decimal) -> int | float:
 
 def _literal(value: Decimal) -> str:
     """A Decimal as a formula literal: 100, 89.5."""
-    text = f"{value.normalize():f}"
-    return text if "." not in text else text.rstrip("0").rstrip(".")
+    return f"{value.normalize():f}"
 
 
 def _setup_print(sheet: Worksheet, header_row: int, landscape: bool) -> None:
@@ -212,7 +211,7 @@ def _write_score_sheet(
     first = SCORE_HEADER_ROW + 1
     for i, row in enumerate(table.rows):
         _write_indicator(sheet, first + i, row, first, st)
-    r = _write_totals(sheet, first + len(table.rows), table, framework, evaluation, st)
+    r = _write_totals(sheet, first + len(table.rows), table, evaluation, st)
     if card.total is None:
         _write_error_note(sheet, r, card, st)
     _widths(sheet, SCORE_WIDTHS)
@@ -229,7 +228,7 @@ def _score_title(sheet: Worksheet, card: Scorecard, framework: Framework, st: _S
 
 
 def _cell(row: int, col: int = SCORE_COL) -> str:
-    return xl_rowcol_to_cell(row, col)
+    return str(xl_rowcol_to_cell(row, col))
 
 
 def _refs(rows: Iterable[int], col: int = SCORE_COL) -> str:
@@ -273,9 +272,7 @@ def _write_indicator(sheet: Worksheet, r: int, row: ScoreRow, first: int, st: _S
         sheet.write_number(r, SCORE_COL, _number(row.score), style)
 
 
-def _write_totals(
-    sheet: Worksheet, r: int, table: ScoreTable, framework: Framework, evaluation: Evaluation, st: _Styles
-) -> int:
+def _write_totals(sheet: Worksheet, r: int, table: ScoreTable, evaluation: Evaluation, st: _Styles) -> int:
     """指标得分合计, 加分项/减分项, 总分 and 等级; returns the next free row."""
     first = SCORE_HEADER_ROW + 1
     cells: dict[str, str] = {}

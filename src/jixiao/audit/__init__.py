@@ -1,0 +1,1 @@
+"""Reading submitted reports: readers, Chinese numbers, extraction and reviewers' checks."""

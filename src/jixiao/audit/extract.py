@@ -1,0 +1,166 @@
+"""Lines → facts: unit, year, fill date, score, grade, figures, indicator scores, stated ratios.
+
+Patterns are data (``patterns.py``); this module only walks the lines and applies them.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from . import numbers_zh as nz
+from . import patterns as p
+from .model import Document, Extracted, Figure, IndicatorScore, Line
+
+
+def extract(doc: Document) -> Extracted:
+    """Everything the auditor can read off a document."""
+    found = Extracted()
+    _metadata(doc.lines, found)
+    for line in doc.lines:
+        _figures(line, found)
+    _scores(doc.lines, found)
+    return found
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def _metadata(lines: tuple[Line, ...], found: Extracted) -> None:
+    head = lines[:40]
+    for line in head:
+        _first(found, "unit", line, [p.UNIT_LABELS], "unit", str.strip)
+        _first(found, "year", line, list(p.TITLE_YEAR), "year", int)
+        match = p.FILL_DATE.search(line.text)
+        if match and found.fill_date is None:
+            found.fill_date = nz.parse_date_zh(match["date"])
+            found.quotes["fill_date"] = (match[0], line.number)
+    for line in lines:
+        _first(found, "score", line, list(p.TOTAL_SCORE), "score", Decimal)
+        _grade(line, found)
+        if found.unit is None:
+            _first(found, "unit", line, [p.OPENING_UNIT], "unit", str.strip)
+        if "opening_unit" not in found.quotes and (m := p.OPENING_UNIT.search(line.text)):
+            found.quotes["opening_unit"] = (m["unit"].strip(), line.number)
+
+
+def _first(
+    found: Extracted, attr: str, line: Line, regexes: list[re.Pattern[str]], group: str, convert: type | object
+) -> None:
+    if getattr(found, attr) is not None:
+        return
+    for regex in regexes:
+        match = regex.search(line.text)
+        if match:
+            setattr(found, attr, convert(match[group]))  # type: ignore[operator]
+            found.quotes[attr] = (match[0], line.number)
+            return
+
+
+def _grade(line: Line, found: Extracted) -> None:
+    if found.grade is not None:
+        return
+    for regex in p.GRADE:
+        match = regex.search(line.text)
+        if match:
+            found.grade = p.GRADE_NAMES[match["grade"]]
+            found.quotes["grade"] = (match[0], line.number)
+            return
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def label_of(text_before: str) -> str | None:
+    """The figure key whose label ends right before a number, if any."""
+    cut = list(p.WINDOW_STOP.finditer(text_before))
+    window = text_before[cut[-1].end() :] if cut else text_before
+    window = re.sub(r"^\d{4}年(?:度|底|末)?", "", window.strip())
+    for key, regex in p.COMPILED_LABELS:
+        if regex.search(window):
+            return key
+    return None
+
+
+def _figures(line: Line, found: Extracted) -> None:
+    for value, unit, start, end in nz.find_amounts(line.text):
+        key = label_of(line.text[:start])
+        if key is not None:
+            quote = line.text[max(0, start - 24) : end]
+            found.figures.setdefault(key, []).append(Figure(key, value, unit, quote, line.number))
+
+
+# --------------------------------------------------------------------------- scores
+
+
+class _Heading:
+    """The indicator currently being discussed (its name and weight)."""
+
+    def __init__(self) -> None:
+        self.name = ""
+        self.weight: Decimal | None = None
+
+
+def _scores(lines: tuple[Line, ...], found: Extracted) -> None:
+    current = _Heading()
+    for line in lines:
+        _heading(line.text, current)
+        for match in _indicator_matches(line.text):
+            if current.name:
+                score = Decimal(match["score"])
+                found.indicator_scores.append(
+                    IndicatorScore(current.name, score, current.weight, match[0], line.number)
+                )
+                current.name, current.weight = "", None
+        _bonus(line, found)
+
+
+def _indicator_matches(text: str) -> list[re.Match[str]]:
+    totals = [m.span() for regex in p.TOTAL_SCORE for m in regex.finditer(text)]
+    out = []
+    for regex in p.INDICATOR_SCORE:
+        for match in regex.finditer(text):
+            if not any(s <= match.start() < e or match.start() <= s < match.end() for s, e in totals):
+                out.append(match)
+    return sorted(out, key=lambda m: m.start())
+
+
+def _heading(text: str, current: _Heading) -> None:
+    marker = nz.parse_marker(text)
+    if marker is None:
+        return
+    rest = text[marker.end :].strip()
+    weight = p.WEIGHT_IN_HEADING.search(rest[:40])
+    name = re.split(r"[（(。：:，,]", rest, maxsplit=1)[0].strip()
+    if not name or len(name) > 30:
+        return
+    current.name = name
+    current.weight = Decimal(weight["weight"]) if weight else _text_weight(rest)
+
+
+def _text_weight(text: str) -> Decimal | None:
+    match = p.WEIGHT_IN_TEXT.search(text)
+    return Decimal(match["weight"]) if match else None
+
+
+def _bonus(line: Line, found: Extracted) -> None:
+    match = p.BONUS.search(line.text)
+    if match and found.bonus is None and "不" not in line.text[max(0, match.start() - 2) : match.start()]:
+        found.bonus = Decimal(match["points"])
+        found.quotes["bonus"] = (match[0], line.number)
+
+
+def transfers(lines: tuple[Line, ...]) -> dict[str, Decimal]:
+    """Points moved to an indicator ("3分分值调整至“部门预算资金支出率”"), by target name."""
+    named: dict[str, Decimal] = {}
+    received: dict[str, Decimal] = {}
+    current = _Heading()
+    for line in lines:
+        _heading(line.text, current)
+        for match in p.TRANSFER.finditer(line.text):
+            target, points = match["target"].strip("“”\"' "), Decimal(match["points"])
+            if target in ("本指标", "本项", "本项指标"):
+                received[current.name] = received.get(current.name, Decimal(0)) + points
+            else:
+                named[target] = named.get(target, Decimal(0)) + points
+    return {k: max(named.get(k, Decimal(0)), received.get(k, Decimal(0))) for k in {*named, *received} if k}

@@ -1,0 +1,98 @@
+"""What the auditor reads and finds: located lines, extracted facts, findings (formats §5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One normalised line of a document and where it is: line number, and page for PDFs."""
+
+    text: str
+    number: int  # 1-based, over the whole document
+    page: int | None = None
+    in_table: bool = False
+
+    @property
+    def where(self) -> str:
+        return f"第{self.page}页第{self.number}行" if self.page else f"第{self.number}行"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A report read from .txt/.docx/.pdf as lines; ``problem`` is set when it could not be read."""
+
+    file: str
+    kind: Literal["txt", "docx", "pdf"]
+    lines: tuple[Line, ...]
+    problem: str = ""
+    encoding: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    severity: Severity
+    code: str
+    message: str
+    quote: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A figure as stated: value in 万元 (or % for ratios), the unit written and where."""
+
+    key: str
+    value: Decimal
+    unit: str
+    quote: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorScore:
+    name: str
+    score: Decimal
+    weight: Decimal | None
+    quote: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatedRatio:
+    """A ratio the report computes: its name, the formula text, the inputs and the stated result."""
+
+    name: str
+    result: Decimal  # percent
+    numerator: Decimal | None
+    denominator: Decimal | None
+    quote: str
+    line: int
+    inputs: tuple[Decimal, ...] = ()
+    expression: str = ""
+
+
+@dataclass
+class Extracted:
+    """Everything the extractor found; keys absent from the document stay None / empty."""
+
+    unit: str | None = None
+    year: int | None = None
+    fill_date: date | None = None
+    score: Decimal | None = None
+    grade: str | None = None
+    figures: dict[str, list[Figure]] = field(default_factory=dict)
+    indicator_scores: list[IndicatorScore] = field(default_factory=list)
+    ratios: list[StatedRatio] = field(default_factory=list)
+    bonus: Decimal | None = None
+    quotes: dict[str, tuple[str, int]] = field(default_factory=dict)  # where unit/year/score… were found
