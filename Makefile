@@ -9,18 +9,22 @@ $(BIN)/jixiao: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: venv demo test lint bench
+.PHONY: venv demo test lint bench system-deps
 venv: $(BIN)/jixiao
 
 demo: venv
 	$(BIN)/jixiao score examples/lechang-2023.yaml
 
+# LibreOffice and CJK fonts for .pdf output and the workbook recompute test; skipped where apt is unavailable.
+system-deps:
+	-@bash scripts/install-system-deps || echo "未能安装 LibreOffice/中文字体：PDF 相关测试将跳过"
+
 lint: venv
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+test: system-deps lint
 	$(BIN)/pytest
 
 bench: venv

@@ -5,10 +5,10 @@ assembles the package (page setup, odd/even footers with the page number), the s
 font table are replaced by our own (not python-docx's defaults), and the zip is rewritten with fixed
 timestamps. ``documents/docx.py`` fills the body; the style ids below are its contract with the template.
 
-Layout: A4, margins 37/35/28/26 mm (top/bottom/left/right), 22 lines × 28 characters (line pitch 579
-twips, character pitch squeezed to 156 mm / 28), 仿宋_GB2312 三号 body, 方正小标宋简体 二号 title,
-黑体 / 楷体 headings, page numbers "— 1 —" in 宋体 四号 (odd pages right, even pages left, one
-character in from the edge of the type area).
+Layout: A4, margins 37/35/28/26 mm (top/bottom/left/right), 22 lines × 28 characters (line grid and
+exact line spacing of 579 twips; characters 0.25 pt closer so 28 fit in 156 mm), 仿宋_GB2312 三号 body,
+方正小标宋简体 二号 title, 黑体 / 楷体 headings, page numbers "— 1 —" in 宋体 四号 (odd pages right, even
+pages left, one character in from the edge of the type area).
 """
 
 from __future__ import annotations
@@ -38,7 +38,10 @@ FANGSONG, XIAOBIAOSONG, HEITI, KAITI, SONGTI = "仿宋_GB2312", "方正小标宋
 PAGE_W, PAGE_H = 11906, 16838
 TOP, BOTTOM, LEFT, RIGHT = 2098, 1984, 1587, 1474
 LINE_PITCH = 579  # 225 mm / 22 lines
-CHAR_SPACE = -840  # 1/4096 pt added to the 16 pt pitch: 156 mm / 28 characters = 15.795 pt
+# 28 characters of 16 pt need 448 pt but the type area is 442.2 pt wide: characters are drawn 0.25 pt
+# closer (w:spacing -5 twentieths). A character grid (w:docGrid linesAndChars with a negative w:charSpace)
+# would do it in Word, but LibreOffice then gives each 16 pt glyph two cells of 15.8 pt (15 per line).
+CHAR_SPACING = -5
 FOOTER = 1304  # the page number's line sits about 7 mm below the type area
 HEADER = 851
 ONE_CHAR_FOOTER = 280  # 一字 of 四号 (14 pt)
@@ -62,28 +65,53 @@ def size(half_points: int) -> str:
 
 EXACT = f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH}" w:lineRule="exact"/>'
 SINGLE = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+# Title lines 35 pt apart and one body line after; off the line grid (LibreOffice would give a 22 pt line two).
+TITLE_SPACING = f'<w:spacing w:before="0" w:after="{LINE_PITCH}" w:line="700" w:lineRule="exact"/>'
 INDENT2 = '<w:ind w:firstLineChars="200" w:firstLine="640"/>'
 NO_INDENT = '<w:ind w:left="0" w:right="0" w:firstLineChars="0" w:firstLine="0"/>'
+OFF_GRID = '<w:snapToGrid w:val="0"/>'
+KEEP = "<w:keepNext/><w:keepLines/>"
+NO_SQUEEZE = '<w:spacing w:val="0"/>'  # small text: no narrowed character spacing
+BUILTIN = {"Normal", "Title", "Heading1", "Heading2", "Heading3", "Heading4", "Caption", "Signature", "Footer"}
 
 
-def pstyle(sid: str, name: str, ppr: str = "", rpr: str = "", based: str = "Normal", extra: str = "") -> str:
-    """A paragraph style; ``extra`` holds w:next / w:qFormat etc. (schema order: name, basedOn, next, …)."""
-    base = f'<w:basedOn w:val="{based}"/>' if based else ""
+def jc(value: str) -> str:
+    return f'<w:jc w:val="{value}"/>'
+
+
+def pstyle(sid: str, name: str, ppr: str = "", rpr: str = "", based: str = "Normal", body_next: bool = True) -> str:
+    """A paragraph style (children in schema order: name, basedOn, next, qFormat, pPr, rPr)."""
+    custom = int(sid not in BUILTIN)
+    following = '<w:next w:val="Body"/>' if body_next else ""
     return (
-        f'<w:style w:type="paragraph" w:customStyle="{int(sid not in BUILTIN)}" w:styleId="{sid}">'
-        f'<w:name w:val="{name}"/>{base}{extra}<w:qFormat/><w:pPr>{ppr}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>'
+        f'<w:style w:type="paragraph" w:customStyle="{custom}" w:styleId="{sid}"><w:name w:val="{name}"/>'
+        f'<w:basedOn w:val="{based}"/>{following}<w:qFormat/><w:pPr>{ppr}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>'
     )
 
 
-BUILTIN = {"Normal", "Title", "Heading1", "Heading2", "Heading3", "Heading4", "Caption", "Signature", "Footer"}
-NEXT_BODY = '<w:next w:val="Body"/>'
-
-
 def heading(level: int, font: str, bold: bool) -> str:
-    ppr = f"<w:keepNext/><w:keepLines/>{EXACT}{INDENT2}<w:outlineLvl w:val=\"{level - 1}\"/>"
+    ppr = f'{KEEP}{EXACT}{INDENT2}<w:outlineLvl w:val="{level - 1}"/>'
     weight = "<w:b/><w:bCs/>" if bold else '<w:b w:val="0"/><w:bCs w:val="0"/>'
-    return pstyle(f"Heading{level}", f"heading {level}", ppr, fonts(font) + weight + size(32), extra=NEXT_BODY)
+    return pstyle(f"Heading{level}", f"heading {level}", ppr, fonts(font) + weight + size(32))
 
+
+PARAGRAPH_STYLES = [
+    pstyle("Body", "公文正文", INDENT2),
+    pstyle("Title", "Title", KEEP + OFF_GRID + TITLE_SPACING + jc("center"), fonts(XIAOBIAOSONG) + size(44)),
+    pstyle("DocNote", "附件标注", NO_INDENT + jc("left"), fonts(HEITI) + size(32)),
+    pstyle("CoverLine", "封面信息", INDENT2),
+    heading(1, HEITI, False),
+    heading(2, KAITI, False),
+    heading(3, FANGSONG, True),
+    heading(4, FANGSONG, False),
+    pstyle("Note", "公文附注", INDENT2, size(28)),
+    pstyle("Signature", "Signature", '<w:ind w:right="1280" w:rightChars="400" w:firstLine="0"/>' + jc("right")),
+    pstyle("Caption", "caption", KEEP + NO_INDENT + jc("center"), fonts(HEITI) + size(28)),
+    pstyle("TableText", "表格文字", OFF_GRID + SINGLE + NO_INDENT + jc("left"), NO_SQUEEZE + size(21), body_next=False),
+    pstyle("TableHeader", "表格表头", "<w:keepNext/>" + jc("center"), fonts(HEITI) + size(21), "TableText", False),
+    pstyle("TableAfter", "表后空行", OFF_GRID + '<w:spacing w:line="240" w:lineRule="exact"/>', size(16), "TableText"),
+    pstyle("Footer", "footer", OFF_GRID + SINGLE + NO_INDENT, fonts(SONGTI) + NO_SQUEEZE + size(28), body_next=False),
+]
 
 STYLES = f"""<w:styles {NSDECL}>
 <w:docDefaults>
@@ -92,31 +120,15 @@ STYLES = f"""<w:styles {NSDECL}>
 <w:pPrDefault><w:pPr><w:widowControl w:val="0"/>{EXACT}<w:jc w:val="both"/></w:pPr></w:pPrDefault>
 </w:docDefaults>
 <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>
-<w:pPr><w:widowControl w:val="0"/>{EXACT}<w:jc w:val="both"/></w:pPr><w:rPr>{fonts(FANGSONG)}{size(32)}</w:rPr></w:style>
+<w:pPr><w:widowControl w:val="0"/>{EXACT}<w:jc w:val="both"/></w:pPr>
+<w:rPr>{fonts(FANGSONG)}<w:spacing w:val="{CHAR_SPACING}"/>{size(32)}</w:rPr></w:style>
 <w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/>
 <w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>
 <w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/>
 <w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar>
 <w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>
 <w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
-{pstyle("Body", "公文正文", INDENT2, extra=NEXT_BODY)}
-{pstyle("Title", "Title", f'<w:keepNext/><w:keepLines/>{EXACT}<w:jc w:val="center"/>',
-        fonts(XIAOBIAOSONG) + size(44), extra=NEXT_BODY)}
-{pstyle("DocNote", "附件标注", NO_INDENT + '<w:jc w:val="left"/>', fonts(HEITI) + size(32))}
-{pstyle("CoverLine", "封面信息", INDENT2, extra=NEXT_BODY)}
-{heading(1, HEITI, False)}
-{heading(2, KAITI, False)}
-{heading(3, FANGSONG, True)}
-{heading(4, FANGSONG, False)}
-{pstyle("Note", "公文附注", INDENT2, size(28), extra=NEXT_BODY)}
-{pstyle("Signature", "Signature", '<w:ind w:right="1280" w:rightChars="400" w:firstLine="0"/><w:jc w:val="right"/>')}
-{pstyle("Caption", "caption", f'<w:keepNext/><w:keepLines/>{NO_INDENT}<w:jc w:val="center"/>',
-        fonts(HEITI) + size(28), extra=NEXT_BODY)}
-{pstyle("TableText", "表格文字", f'<w:snapToGrid w:val="0"/>{SINGLE}{NO_INDENT}<w:jc w:val="left"/>', size(21))}
-{pstyle("TableHeader", "表格表头", '<w:keepNext/><w:jc w:val="center"/>', fonts(HEITI) + size(21), based="TableText")}
-{pstyle("TableAfter", "表后空行", '<w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="exact"/>',
-        size(16), based="TableText", extra=NEXT_BODY)}
-{pstyle("Footer", "footer", f'<w:snapToGrid w:val="0"/>{SINGLE}{NO_INDENT}', fonts(SONGTI) + size(28))}
+{"".join(PARAGRAPH_STYLES)}
 </w:styles>"""
 
 SETTINGS = f"""<w:settings {NSDECL}><w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/>
@@ -143,10 +155,12 @@ FONT_TABLE = (
 def page_number(odd: bool) -> str:
     """A footer paragraph "— PAGE —"; odd pages right-aligned, even pages left, one character in."""
     ind = f'<w:ind w:right="{ONE_CHAR_FOOTER}"/>' if odd else f'<w:ind w:left="{ONE_CHAR_FOOTER}"/>'
-    run = "<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>"
+    run = '<w:r><w:t xml:space="preserve">{}</w:t></w:r>'
     field = (
-        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
     )
     return (
         f'<w:p {NSDECL}><w:pPr><w:pStyle w:val="Footer"/>{ind}<w:jc w:val="{"right" if odd else "left"}"/></w:pPr>'
@@ -196,7 +210,7 @@ def page_setup(document: docx.document.Document) -> None:
     sect_pr = section._sectPr
     for grid in sect_pr.findall(f"{{{W_NS}}}docGrid"):
         sect_pr.remove(grid)
-    grid_xml = f'<w:docGrid {NSDECL} w:type="linesAndChars" w:linePitch="{LINE_PITCH}" w:charSpace="{CHAR_SPACE}"/>'
+    grid_xml = f'<w:docGrid {NSDECL} w:type="lines" w:linePitch="{LINE_PITCH}"/>'
     sect_pr.append(parse_xml(grid_xml))
     for attr in list(sect_pr.attrib):
         del sect_pr.attrib[attr]  # rsids

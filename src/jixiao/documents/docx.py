@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Align, Block, Heading, PageBreak, Paragraph, Report, Row, Run, Stamp, Table, TitleBlock
+from .model import Block, Heading, PageBreak, Paragraph, Report, Row, Run, Stamp, Table, TitleBlock
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.docx"
 
@@ -32,7 +32,9 @@ _JC = {"left": "", "center": '<w:jc w:val="center"/>', "right": '<w:jc w:val="ri
 _BOLD_ROWS = frozenset({"group", "subtotal", "total"})
 _BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
 _BORDERS = "".join(f"<w:{side} {_BORDER}/>" for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+_CELL_MARGINS = '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
 _CANT_SPLIT_BELOW = 120  # rows whose longest cell is shorter than this are kept on one page
+_KEEP_TOGETHER = 12  # tables of at most this many rows are kept on one page (w:keepNext on all but the last)
 
 # Text → XML character data: escape markup, drop characters XML forbids, tabs and line breaks as elements.
 _T_OPEN = '<w:t xml:space="preserve">'
@@ -70,8 +72,10 @@ def _text_width(sect_pr: str) -> int:
             raise ValueError(f"模板的 w:sectPr 缺少页面设置（{pattern}）")
         return int(found.group(1))
 
-    return twips(r'<w:pgSz[^>]*w:w="(\d+)"') - twips(r'<w:pgMar[^>]*w:left="(\d+)"') - twips(
-        r'<w:pgMar[^>]*w:right="(\d+)"'
+    return (
+        twips(r'<w:pgSz[^>]*w:w="(\d+)"')
+        - twips(r'<w:pgMar[^>]*w:left="(\d+)"')
+        - twips(r'<w:pgMar[^>]*w:right="(\d+)"')
     )
 
 
@@ -118,12 +122,18 @@ def _scale(widths: Sequence[int], total: int) -> list[int]:
     return twips
 
 
-def _cell(width: int, style: str, jc: str, text: str, bold: bool, span: int = 1) -> str:
+def _cell(width: int, ppr: str, text: str, bold: bool, span: int = 1) -> str:
+    """A cell; ``ppr`` is the inside of its paragraph's w:pPr (style, keepNext, alignment)."""
     grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}<w:vAlign w:val="center"/></w:tcPr>'
-        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{jc}</w:pPr>{_run(text, bold)}</w:p></w:tc>'
+        f"<w:p><w:pPr>{ppr}</w:pPr>{_run(text, bold)}</w:p></w:tc>"
     )
+
+
+def _cell_pprs(table: Table, keep: bool) -> list[str]:
+    style = '<w:pStyle w:val="TableText"/>' + ("<w:keepNext/>" if keep else "")
+    return [style + _JC[a] for a in table.align]
 
 
 def _row(cells: str, header: bool, keep: bool) -> str:
@@ -131,7 +141,7 @@ def _row(cells: str, header: bool, keep: bool) -> str:
     return f"<w:tr><w:trPr>{props}</w:trPr>{cells}</w:tr>" if props else f"<w:tr>{cells}</w:tr>"
 
 
-def _body_row(row: Row, twips: Sequence[int], jcs: Sequence[str]) -> str:
+def _body_row(row: Row, twips: Sequence[int], pprs: Sequence[str]) -> str:
     n = len(twips)
     cells = row.cells
     if len(cells) > n:
@@ -143,12 +153,11 @@ def _body_row(row: Row, twips: Sequence[int], jcs: Sequence[str]) -> str:
     bold = row.kind in _BOLD_ROWS
     parts = []
     for i in range(max(last, 0)):
-        parts.append(_cell(twips[i], "TableText", jcs[i], cells[i], bold))
+        parts.append(_cell(twips[i], pprs[i], cells[i], bold))
     if last >= 0:
-        span = n - last
-        parts.append(_cell(sum(twips[last:]), "TableText", jcs[last], cells[last], bold, span))
+        parts.append(_cell(sum(twips[last:]), pprs[last], cells[last], bold, n - last))
     else:
-        parts.append(_cell(sum(twips), "TableText", "", "", bold, n))
+        parts.append(_cell(sum(twips), pprs[0], "", bold, n))
     keep = max(map(len, cells), default=0) < _CANT_SPLIT_BELOW
     return _row("".join(parts), False, keep)
 
@@ -156,21 +165,25 @@ def _body_row(row: Row, twips: Sequence[int], jcs: Sequence[str]) -> str:
 def _table(table: Table, text_width: int) -> Iterator[str]:
     n = len(table.widths)
     if len(table.align) != n or (table.header and len(table.header) != n):
-        raise ValueError(f"表格“{table.caption}”的列数不一致：宽度 {n}、对齐 {len(table.align)}、表头 {len(table.header)}")
+        raise ValueError(
+            f"表格“{table.caption}”的列数不一致：宽度 {n}、对齐 {len(table.align)}、表头 {len(table.header)}"
+        )
     twips = _scale(table.widths, text_width)
-    jcs = [_JC[a] for a in table.align]
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
     yield (
         f'<w:tbl><w:tblPr><w:tblW w:w="{text_width}" w:type="dxa"/><w:jc w:val="center"/>'
-        f'<w:tblBorders>{_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        f'<w:tblBorders>{_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>{_CELL_MARGINS}'
         f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0"'
         f' w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
     )
     if table.header:
-        yield _row("".join(_cell(w, "TableHeader", "", h, False) for w, h in zip(twips, table.header, strict=True)),
-                   True, True)
-    for row in table.rows:
-        yield _body_row(row, twips, jcs)
+        head = '<w:pStyle w:val="TableHeader"/>'
+        yield _row("".join(_cell(w, head, h, False) for w, h in zip(twips, table.header, strict=True)), True, True)
+    keep = len(table.rows) <= _KEEP_TOGETHER
+    with_next, alone = _cell_pprs(table, True), _cell_pprs(table, False)
+    for i, row in enumerate(table.rows, start=1):
+        keep_next = i < len(table.rows) and (keep or row.kind == "group")  # a group label stays with its rows
+        yield _body_row(row, twips, with_next if keep_next else alone)
     yield "</w:tbl>"
     yield '<w:p><w:pPr><w:pStyle w:val="TableAfter"/></w:pPr></w:p>'  # separates tables; Word needs a last <w:p>
 
