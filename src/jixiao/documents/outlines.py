@@ -307,7 +307,7 @@ def lechang(source: Source, s: Sections) -> tuple[TitleBlock, list[Block]]:
     ev = source.evaluation
     unit = ev.unit
     title = TitleBlock(
-        f"{ev.year}年度部门整体支出绩效自评报告",
+        f"{ev.year}年度部门整体支出绩效\n自评报告",
         tuple(
             (k, v)
             for k, v in (
