@@ -10,7 +10,7 @@ import os
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -172,8 +172,9 @@ def report(
 def _with_progress(evaluations: list[Path], outputs: list[Path]) -> list[documents.Outcome]:
     if len(evaluations) == 1:
         return documents.write_reports(evaluations, outputs)
-    with Progress(TextColumn("生成报告"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
+    with Progress(
+        TextColumn("生成报告"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
+    ) as bar:
         task = bar.add_task("reports", total=len(evaluations))
         return documents.write_reports(evaluations, outputs, lambda: bar.advance(task))
 
@@ -192,6 +193,83 @@ def tables(
     _print_outcomes([outcome])
     if documents.has_errors([outcome]):
         raise typer.Exit(1)
+
+
+@app.command()
+def audit(
+    paths: Annotated[list[Path], typer.Argument(help="报告文件（.txt .docx .pdf）或目录")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（jixiao/audit@1）")] = False,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="把全部问题写入 CSV 文件")] = None,
+) -> None:
+    """审核报告：提取单位、年度、得分、等级和主要数字，找出审核人员关注的问题。"""
+    from .services import audit as auditing
+
+    try:
+        files = auditing.expand(paths)
+    except UnusableInput as error:
+        fail_unusable(error.message)
+        return
+    results = _audit_with_progress(files)
+    if as_json:
+        data = [auditing.audit_json(r) for r in results]
+        out.print_json(
+            json.dumps(
+                data[0] if len(paths) == 1 and len(data) == 1 and paths[0].is_file() else data, ensure_ascii=False
+            )
+        )
+    else:
+        _print_audit(results)
+    if csv_out is not None:
+        csv_out.write_text(auditing.findings_csv(results), encoding="utf-8-sig")
+        err.print(f"问题清单已写入 {csv_out}")
+    if any(r.count("error") for r in results):
+        raise typer.Exit(1)
+
+
+def _audit_with_progress(files: list[Path]) -> list[Any]:
+    from .services import audit as auditing
+
+    if len(files) <= 3:
+        return auditing.audit_all(files)
+    results = []
+    with Progress(
+        TextColumn("审核报告"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
+    ) as bar:
+        task = bar.add_task("audit", total=len(files))
+        for path in files:
+            results.append(auditing.audit_file(path))
+            bar.advance(task)
+    return results
+
+
+AUDIT_SEVERITY = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]", "info": "[cyan]提示[/cyan]"}
+
+
+def _print_audit(results: list[Any]) -> None:
+    summary = Table(title="审核结果汇总")
+    for name in ("文件", "单位", "年度", "得分", "等级", "错误", "警告"):
+        summary.add_column(name, overflow="fold")
+    for r in results:
+        f = r.found
+        summary.add_row(
+            r.file,
+            f.unit or "—",
+            str(f.year or "—"),
+            fmt_points(f.score) if f.score is not None else "—",
+            f.grade or "—",
+            str(r.count("error")),
+            str(r.count("warning")),
+        )
+    out.print(summary)
+    for r in results:
+        if not r.findings:
+            continue
+        out.print(f"\n[bold]{r.file}[/bold]")
+        for finding in r.findings:
+            where = f"第{finding.line}行 " if finding.line else ""
+            quote = f"\n    原文：“{finding.quote}”" if finding.quote else ""
+            code = f"[dim]({finding.code})[/dim]"
+            out.print(f"  {AUDIT_SEVERITY[finding.severity]} {where}{finding.message} {code}{quote}")
 
 
 @framework_app.command("check")

@@ -41,6 +41,40 @@ FIGURE_NAMES = {
 }
 
 
+def fmt_plain(value: Decimal) -> str:
+    """A figure without needless zeros: 912.97, 3.5, 100."""
+    text = f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fmt_wan(value: Decimal) -> str:
+    return f"{fmt_plain(value)}万元"
+
+
+_MARKER_FORMS = {
+    "cn": "{}、",
+    "cn_paren": "（{}）",
+    "arabic": "{}.",
+    "arabic_paren": "（{}）",
+    "circled": "{}",
+    "ordinal_shi": "{}是",
+    "ordinal_di": "第{}",
+}
+
+
+def marker_text(kind: str, value: int) -> str:
+    """How a marker is written: 二、 （三） 4. （5） ⑥ 七是."""
+    if kind == "circled":
+        return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"[value - 1] if 0 < value <= 20 else str(value)
+    shown = nz.int_to_cn(value) if kind in ("cn", "cn_paren", "ordinal_shi", "ordinal_di") else str(value)
+    return _MARKER_FORMS.get(kind, "{}").format(shown)
+
+
+def prose(doc: Document) -> list[Line]:
+    """Lines that are running text: not table rows (a .docx table, or "a | b | c" in plain text)."""
+    return [line for line in doc.lines if not line.in_table and line.text.count("|") < 2]
+
+
 def _f(severity: str, code: str, message: str, quote: str = "", line: int | None = None) -> Finding:
     return Finding(severity, code, message, quote, line)  # type: ignore[arg-type]
 
@@ -60,7 +94,7 @@ def figure_conflicts(doc: Document, found: Extracted) -> list[Finding]:
                     _f(
                         "error",
                         "figure-conflict",
-                        f"{name}前后不一致：第{first.line}行为{nz.fmt_wan(first.value)}，第{other.line}行为{nz.fmt_wan(other.value)}",
+                        f"{name}前后不一致：第{first.line}行为{fmt_wan(first.value)}，第{other.line}行为{fmt_wan(other.value)}",
                         other.quote,
                         other.line,
                     )
@@ -87,7 +121,7 @@ def relations(doc: Document, found: Extracted) -> list[Finding]:
                 _f(
                     "error",
                     "sum-mismatch",
-                    f"支出{nz.fmt_wan(total.value)}不等于基本支出与项目支出之和{nz.fmt_wan(parts)}",
+                    f"支出{fmt_wan(total.value)}不等于基本支出与项目支出之和{fmt_wan(parts)}",
                     v["basic_expenditure"].quote,
                     v["basic_expenditure"].line,
                 )
@@ -100,8 +134,8 @@ def relations(doc: Document, found: Extracted) -> list[Finding]:
                 _f(
                     "error",
                     "sum-mismatch",
-                    f"上年结转+本年收入-本年支出={nz.fmt_wan(expected)}，"
-                    f"与年末结转结余{nz.fmt_wan(v['carryover_end'].value)}不符",
+                    f"上年结转+本年收入-本年支出={fmt_wan(expected)}，"
+                    f"与年末结转结余{fmt_wan(v['carryover_end'].value)}不符",
                     v["carryover_end"].quote,
                     v["carryover_end"].line,
                 )
@@ -112,7 +146,7 @@ def relations(doc: Document, found: Extracted) -> list[Finding]:
 def sentence_sums(doc: Document, found: Extracted) -> list[Finding]:
     """ "X万元，其中A万元、B万元…" and "A万元；B万元，合计X万元" must add up (amounts and head counts)."""
     out = []
-    for line in doc.lines:
+    for line in prose(doc):
         for sentence in _sentences(line.text):
             out += _parts_after_total(sentence, line) + _total_after_parts(sentence, line)
     return out
@@ -153,12 +187,12 @@ def _total_after_parts(sentence: str, line: Line) -> list[Finding]:
 def _sum_finding(total: Decimal, parts: list[Decimal], sentence: str, line: Line) -> list[Finding]:
     if abs(sum(parts) - total) <= Decimal("0.01") * len(parts):
         return []
-    shown = "+".join(nz.fmt_plain(x) for x in parts)
+    shown = "+".join(fmt_plain(x) for x in parts)
     return [
         _f(
             "error",
             "sum-mismatch",
-            f"分项之和{shown}={nz.fmt_plain(sum(parts))}，与合计{nz.fmt_plain(total)}不符",
+            f"分项之和{shown}={fmt_plain(sum(parts))}，与合计{fmt_plain(total)}不符",
             sentence.strip(),
             line.number,
         )
@@ -171,7 +205,7 @@ def _sum_finding(total: Decimal, parts: list[Decimal], sentence: str, line: Line
 def formula_ratios(doc: Document, found: Extracted) -> list[Finding]:
     """ "…=（4029.42万元-3864.89万元）/3864.89万元*100%=4.26%": the formula must recompute."""
     out = []
-    for line in doc.lines:
+    for line in prose(doc):
         for match in p.FORMULA.finditer(line.text):
             out += _recompute(match["expr"], Decimal(match["result"]), match[0], line)
     return out
@@ -191,34 +225,34 @@ def _evaluate(text: str) -> Decimal | None:
     return value if isinstance(value, Decimal) and not isinstance(value, bool) else None
 
 
-def _recompute(raw: str, stated: Decimal, quote: str, line: Line) -> list[Finding]:
+def _in_wan(raw: str) -> str:
+    """The formula with every 元/亿元 figure converted to 万元."""
+
+    def convert(match: re.Match[str]) -> str:
+        factor = {"元": Decimal("0.0001"), "亿元": Decimal(10000)}[match["unit"]]
+        return f"{Decimal(match['n'].replace(',', '')) * factor}万元"
+
+    return re.sub(r"(?P<n>\d[\d,]*(?:\.\d+)?)(?P<unit>亿元|(?<!万)元)", convert, raw)
+
+
+def _ratio_of(raw: str, stated: Decimal) -> Decimal | None:
     text = _arith(raw)
     value = _evaluate(text)
-    if value is None:
-        return []
-    if "*100" not in text and abs(value) < 10 and abs(stated) >= Decimal("0.1"):
+    if value is not None and "*100" not in text and abs(value) < 10 and abs(stated) >= Decimal("0.1"):
         value *= 100
-    if _agrees(value, stated):
+    return value
+
+
+def _recompute(raw: str, stated: Decimal, quote: str, line: Line) -> list[Finding]:
+    value = _ratio_of(raw, stated)
+    if value is None or _agrees(value, stated):
         return []
-    if "元" in raw and "万元" not in raw:
-        return [
-            _f(
-                "warning",
-                "unit-suspect",
-                f"算式中的金额以“元”计，与报告的“万元”口径不一致：算得{nz.fmt_plain(value)}%",
-                quote,
-                line.number,
-            )
-        ]
-    return [
-        _f(
-            "error",
-            "ratio-mismatch",
-            f"按所列数字重新计算为{value.quantize(Decimal('0.01'), ROUND_HALF_UP)}%，报告写{stated}%",
-            quote,
-            line.number,
-        )
-    ]
+    converted = _ratio_of(_in_wan(raw), stated)
+    if converted is not None and _agrees(converted, stated):
+        message = "算式中的金额单位不一致（元与万元混用），换算为万元后才与结果相符"
+        return [_f("warning", "unit-suspect", message, quote, line.number)]
+    computed = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return [_f("error", "ratio-mismatch", f"按所列数字重新计算为{computed}%，报告写{stated}%", quote, line.number)]
 
 
 def _agrees(value: Decimal, stated: Decimal) -> bool:
@@ -230,22 +264,31 @@ def _agrees(value: Decimal, stated: Decimal) -> bool:
 def verbal_ratios(doc: Document, found: Extracted) -> list[Finding]:
     """ "比率为99.57%" with its two figures in the same (or next) sentence: one pair must give the ratio."""
     out = []
-    for line in doc.lines:
+    for line in prose(doc):
         sentences = _sentences(line.text)
         for i, sentence in enumerate(sentences):
             for match in p.VERBAL_RATIO.finditer(sentence):
                 if "=" in sentence[: match.start()] and p.FORMULA.search(sentence):
                     continue
-                numbers = _operands(sentence) or (_operands(sentences[i + 1]) if i + 1 < len(sentences) else [])
+                numbers = _operands(sentence, match["name"])
+                if not numbers and not nz.find_amounts(sentence) and i + 1 < len(sentences):
+                    numbers = _operands(sentences[i + 1], match["name"])  # "…的比率=94.49%。日常公用经费决算数为…"
                 out += _verbal(match, numbers, sentence, line)
     return out
 
 
-def _operands(sentence: str) -> list[Decimal]:
-    amounts = [a[0] for a in nz.find_amounts(sentence)]
-    counts = [Decimal(n) for n in re.findall(r"(\d+)人", sentence)]
+def _operands(sentence: str, ratio_name: str) -> list[Decimal]:
+    """The figures a stated ratio may be computed from: 2–3 amounts (or head counts) of the same sentence,
+    at least one of them labelled with a phrase of the ratio's name (so unrelated figures are left alone)."""
+    amounts = [(a[0], a[2]) for a in nz.find_amounts(sentence)]
+    counts = [(Decimal(m[1]), m.start()) for m in re.finditer(r"(\d+)人", sentence)]
     numbers = amounts if len(amounts) >= 2 else counts
-    return numbers if 2 <= len(numbers) <= 3 else []
+    if not 2 <= len(numbers) <= 3:
+        return []
+    phrases = {ratio_name[i : i + 3] for i in range(len(ratio_name) - 2)}
+    labels = [sentence[max(0, start - 14) : start] for _, start in numbers]
+    related = any(phrase in label for label in labels for phrase in phrases)
+    return [n for n, _ in numbers] if related else []
 
 
 def _verbal(match: re.Match[str], numbers: list[Decimal], sentence: str, line: Line) -> list[Finding]:
@@ -268,7 +311,7 @@ def _verbal(match: re.Match[str], numbers: list[Decimal], sentence: str, line: L
                 line.number,
             )
         ]
-    shown = "、".join(nz.fmt_plain(n) for n in numbers)
+    shown = "、".join(fmt_plain(n) for n in numbers)
     return [
         _f(
             "warning",
@@ -296,8 +339,7 @@ def scores_over_weight(doc: Document, found: Extracted) -> list[Finding]:
             _f(
                 "error",
                 "score-over-weight",
-                f"“{item.name}”得分{nz.fmt_plain(item.score)}分超过分值"
-                f"{nz.fmt_plain(item.weight)}分，且报告未说明分值调整",
+                f"“{item.name}”得分{fmt_plain(item.score)}分超过分值{fmt_plain(item.weight)}分，且报告未说明分值调整",
                 item.quote,
                 item.line,
             )
@@ -314,13 +356,13 @@ def total_follows(doc: Document, found: Extracted) -> list[Finding]:
     if abs(expected - found.score) <= Decimal("0.01"):
         return []
     quote, line = found.quotes.get("score", ("", 0))
-    bonus = f"+加分{nz.fmt_plain(found.bonus)}" if found.bonus else ""
+    bonus = f"+加分{fmt_plain(found.bonus)}" if found.bonus else ""
     return [
         _f(
             "error",
             "total-mismatch",
-            f"各指标得分合计{nz.fmt_plain(base)}{bonus}，封顶100分后应为"
-            f"{nz.fmt_plain(expected)}分，报告写{nz.fmt_plain(found.score)}分",
+            f"各指标得分合计{fmt_plain(base)}{bonus}，封顶100分后应为"
+            f"{fmt_plain(expected)}分，报告写{fmt_plain(found.score)}分",
             quote,
             line or None,
         )
@@ -338,7 +380,7 @@ def grade_follows(doc: Document, found: Extracted) -> list[Finding]:
         _f(
             "error",
             "grade-mismatch",
-            f"{nz.fmt_plain(found.score)}分按财政部默认等级应为“{expected}”，报告写“{found.grade}”",
+            f"{fmt_plain(found.score)}分按财政部默认等级应为“{expected}”，报告写“{found.grade}”",
             quote,
             line or None,
         )
@@ -352,9 +394,7 @@ def numbering(doc: Document, found: Extracted) -> list[Finding]:
     """List markers that skip or repeat: 一、二、四、 / 1. 1. / 一是…四是…四是."""
     out: list[Finding] = []
     stack: list[tuple[str, int]] = []
-    for line in doc.lines:
-        if line.in_table:
-            continue
+    for line in prose(doc):
         marker = nz.parse_marker(line.text)
         if marker is not None and marker.kind != "ordinal_shi":
             out += _step(stack, marker.kind, marker.value, line)
@@ -363,27 +403,25 @@ def numbering(doc: Document, found: Extracted) -> list[Finding]:
 
 
 def _step(stack: list[tuple[str, int]], kind: str, value: int, line: Line) -> list[Finding]:
-    kinds = [k for k, _ in stack]
-    if kind not in kinds:
+    level = _LEVEL.get(kind, 9)
+    while stack and _LEVEL.get(stack[-1][0], 9) > level:
+        stack.pop()  # a higher heading closes the deeper lists under it
+    if not stack or stack[-1][0] != kind:
         stack.append((kind, value))
         return [] if value == 1 else [_gap(line, kind, value, 0)]
-    while stack[-1][0] != kind:
-        stack.pop()
     previous = stack[-1][1]
     stack[-1] = (kind, value)
     if value == previous + 1 or (value == 1 and previous != 1):
         return []
     if value == previous:
-        return [
-            _f("error", "numbering-repeat", f"序号“{nz.marker_text(kind, value)}”重复", line.text[:40], line.number)
-        ]
+        return [_f("error", "numbering-repeat", f"序号“{marker_text(kind, value)}”重复", line.text[:40], line.number)]
     if value > previous + 1:
         return [_gap(line, kind, value, previous)]
     return [
         _f(
             "warning",
             "numbering-repeat",
-            f"序号“{nz.marker_text(kind, value)}”倒退（前一项为“{nz.marker_text(kind, previous)}”）",
+            f"序号“{marker_text(kind, value)}”倒退（前一项为“{marker_text(kind, previous)}”）",
             line.text[:40],
             line.number,
         )
@@ -391,7 +429,7 @@ def _step(stack: list[tuple[str, int]], kind: str, value: int, line: Line) -> li
 
 
 def _gap(line: Line, kind: str, value: int, previous: int) -> Finding:
-    missing = "、".join(nz.marker_text(kind, n) for n in range(previous + 1, value))
+    missing = "".join(marker_text(kind, n) for n in range(previous + 1, value))
     return _f("error", "numbering-gap", f"序号跳过了“{missing}”", line.text[:40], line.number)
 
 
@@ -431,8 +469,9 @@ def _quote_of(line: Line, value: int) -> str:
 def empty_sections(doc: Document, found: Extracted) -> list[Finding]:
     """A heading with nothing under it, including an inline "三是预算编制准确性。" left empty."""
     out = []
-    lines = [line for line in doc.lines if not line.in_table]
-    for line, following in zip(lines, [*lines[1:], None], strict=True):
+    lines = prose(doc)
+    for i, line in enumerate(lines):
+        following = lines[i + 1] if i + 1 < len(lines) else None
         out += _empty_inline(line) + _empty_heading(line, following)
     return out
 
@@ -443,13 +482,13 @@ def _empty_inline(line: Line) -> list[Finding]:
         return []
     last = line.text[points[-1].end() :]
     siblings = [line.text[a.end() : b.start()] for a, b in pairwise(points)]
-    has_bodies = all(s.count("。") >= 2 for s in siblings)
-    if has_bodies and last.count("。") <= 1 and len(last.strip("。 ")) <= 16:
+    if all(_has_body(s) for s in siblings) and not _has_body(last) and len(last.strip("。 ")) <= 16:
+        title = last.strip("。 ")
         return [
             _f(
                 "warning",
                 "empty-section",
-                f"“{nz.int_to_cn(nz.cn_to_int(points[-1]['n']))}是{last.strip('。')}”下没有内容",
+                f"“{points[-1]['n']}是{title}”之后没有内容",
                 line.text[points[-1].start() :].strip("。；： "),
                 line.number,
             )
@@ -457,12 +496,18 @@ def _empty_inline(line: Line) -> list[Finding]:
     return []
 
 
+def _has_body(point: str) -> bool:
+    """A point "预算编制合理性。部门预算编制…" has text after its title sentence."""
+    parts = point.strip().split("。", 1)
+    return len(parts) == 2 and bool(parts[1].strip("。；： "))
+
+
 def _empty_heading(line: Line, following: Line | None) -> list[Finding]:
     marker = nz.parse_marker(line.text)
     if marker is None or marker.kind in ("ordinal_shi", "circled"):
         return []
     title = line.text[marker.end :].strip()
-    if len(title) > 24 or "。" in title.rstrip("。") or p.WEIGHT_IN_HEADING.search(title):
+    if len(title) > 24 or "。" in title.rstrip("。") or re.search(r"[，,；;：:]|\d", title):
         return []
     nxt = nz.parse_marker(following.text) if following is not None else None
     if following is not None and (nxt is None or _deeper(nxt.kind, marker.kind)):
@@ -491,7 +536,7 @@ def years(doc: Document, found: Extracted) -> list[Finding]:
     if found.year is None:
         return []
     out = []
-    for line in doc.lines:
+    for line in prose(doc):
         for match in p.CLAUSE_YEAR.finditer(line.text):
             year = int(match["year"])
             if year not in (found.year, found.year + 1):
@@ -528,7 +573,7 @@ def unit_names(doc: Document, found: Extracted) -> list[Finding]:
 def counts(doc: Document, found: Extracted) -> list[Finding]:
     """ "共设10个内设机构，分别为：甲、乙…" — the list must have as many items as stated."""
     out = []
-    for line in doc.lines:
+    for line in prose(doc):
         for regex in (p.COUNT_LIST, p.LIST_THEN_COUNT):
             for match in regex.finditer(line.text):
                 stated = int(match["n"]) if match["n"].isdigit() else nz.cn_to_int(match["n"])
@@ -571,6 +616,8 @@ CHECKS: list[Check] = [
 
 
 def run_checks(doc: Document, found: Extracted, checks: Iterable[Check] = CHECKS) -> list[Finding]:
+    if doc.problem and not doc.lines:
+        return unreadable(doc, found)
     findings: list[Finding] = []
     for check in checks:
         findings += check(doc, found)

@@ -82,6 +82,13 @@ def label_of(text_before: str) -> str | None:
     return None
 
 
+def clause(text: str, start: int, end: int) -> str:
+    """The clause around text[start:end]: from the previous "，。；" to the end of the figure."""
+    stops = [m.end() for m in re.finditer(r"[，,。；;：:]", text[:start])]
+    begin = stops[-1] if stops else max(0, start - 30)
+    return text[max(begin, start - 40) : end]
+
+
 def _figures(line: Line, found: Extracted) -> None:
     for value, unit, start, end in nz.find_amounts(line.text):
         key = label_of(line.text[:start])

@@ -330,7 +330,10 @@ def lechang(source: Source, s: Sections) -> tuple[TitleBlock, list[Block]]:
         level2(2, "部门整体收支情况"),
     ]
     figures = spending(source)
-    blocks += [para(t, f"{i}.") for i, t in enumerate(figures, 1)] or [para(s.get("spending", "部门整体收支情况"))]
+    outgo = "".join(t for t in figures if "决算总支出" in t or "结转" in t)
+    income = "".join(t for t in figures if t not in outgo)
+    leads = [(income, "1.部门整体收入。"), (outgo, "2.部门整体支出情况。")]
+    blocks += [para(t, lead) for t, lead in leads if t] or [para(s.get("spending", "部门整体收支情况"))]
     blocks += [
         level2(3, "部门整体支出目标及任务"),
         *goals(source, s),

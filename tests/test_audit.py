@@ -1,0 +1,206 @@
+"""The auditor on the real seed reports, on reports jixiao generates, and on injected faults."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, SEEDS
+from jixiao.audit.checks import run_checks
+from jixiao.audit.extract import extract
+from jixiao.audit.model import Document, Line
+from jixiao.documents.build import build_report
+from jixiao.services.audit import audit_file, audit_json
+from jixiao.services.documents import prepare
+
+LIANJIANG, LECHANG, ZHANJIANG = (
+    SEEDS / "000_a00a4ecf0d918d5e.txt",
+    SEEDS / "003_673b39950d73d57f.txt",
+    SEEDS / "004_c422740acbf9e05b.txt",
+)
+pytestmark = pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds not beside the repository")
+
+
+def errors(path: Path) -> set[tuple[str, int | None]]:
+    return {(f.code, f.line) for f in audit_file(path).findings if f.severity == "error"}
+
+
+def codes(path: Path) -> set[str]:
+    return {f.code for f in audit_file(path).findings}
+
+
+# --------------------------------------------------------------------------- the seeds (domain.md §7)
+
+
+def test_zhanjiang_2020_extraction() -> None:
+    data = audit_json(audit_file(ZHANJIANG))
+    assert (data["unit"], data["year"], data["fill_date"], data["score"], data["grade"]) == (
+        "中共湛江市委办公室",
+        2020,
+        "2021-06-10",
+        100.0,
+        "优",
+    )
+    assert data["figures"]["income_budget"] == 3830.11
+    assert data["figures"]["income_final"] == 4029.42
+    assert data["figures"]["expenditure_final"] == 4276.91
+    assert data["figures"]["procurement_actual"] == 391.90
+
+
+def test_zhanjiang_2020_faults_and_nothing_else() -> None:
+    found = audit_file(ZHANJIANG).findings
+    conflict = next(f for f in found if f.code == "figure-conflict")
+    assert "3830.11" in conflict.message and "3864.89" in conflict.message
+    assert "3864.89" in conflict.quote
+    repeat = next(f for f in found if f.code == "numbering-repeat")
+    assert "四是" in repeat.message and repeat.quote.startswith("四是")
+    gaps = [f for f in found if f.code == "numbering-gap"]
+    assert any("一、" in f.message and f.quote.startswith("二、") for f in gaps)
+    assert errors(ZHANJIANG) == {
+        ("numbering-gap", 20),
+        ("numbering-gap", 43),
+        ("figure-conflict", 71),
+        ("numbering-repeat", 81),
+        ("numbering-gap", 104),
+    }
+    assert "ratio-mismatch" not in codes(ZHANJIANG)  # its ratios all recompute
+
+
+def test_lechang_2023_extraction() -> None:
+    data = audit_json(audit_file(LECHANG))
+    assert (data["unit"], data["year"], data["fill_date"], data["score"]) == (
+        "乐昌市人民政府办公室",
+        2023,
+        "2024-05-21",
+        100.0,
+    )
+    assert data["figures"]["income_final"] == 912.97
+    scores = {s["name"]: (s["score"], s["weight"]) for s in data["indicator_scores"]}
+    assert scores["部门预算资金支出率"] == (6.0, 3.0)
+    assert scores["政府采购执行率"] == (0.0, 2.0)
+    assert sum(s["score"] for s in data["indicator_scores"]) == 98.0
+
+
+def test_lechang_2023_faults_and_what_it_explains() -> None:
+    found = audit_file(LECHANG).findings
+    conflicts = [f for f in found if f.code == "figure-conflict"]
+    assert conflicts and all("912.96" in f.message and "912.97" in f.message for f in conflicts)
+    assert any(f.code == "year-mismatch" and "2022年" in f.quote and "固定资产" in f.quote for f in found)
+    assert any(f.code == "numbering-repeat" and f.quote.startswith("1.") for f in found)
+    # 支出率 weight 3 scored 6 is explained by the stated transfer; 100 = min(100, 98 + 3.5)
+    assert "score-over-weight" not in codes(LECHANG)
+    assert "total-mismatch" not in codes(LECHANG)
+    assert {c for c, _ in errors(LECHANG)} == {"figure-conflict", "numbering-repeat"}
+
+
+def test_lianjiang_2024_empty_heading_and_nothing_else() -> None:
+    data = audit_json(audit_file(LIANJIANG))
+    assert (data["unit"], data["year"], data["fill_date"], data["score"], data["grade"]) == (
+        "廉江市人民政府办公室",
+        2024,
+        "2025-07-08",
+        97.0,
+        "优",
+    )
+    assert data["figures"] == {
+        "income_budget": 717.33,
+        "expenditure_budget": 717.33,
+        "income_final": 836.63,
+        "expenditure_final": 835.78,
+        "public_final": 29.59,
+    }
+    empty = [f for f in audit_file(LIANJIANG).findings if f.code == "empty-section"]
+    assert len(empty) == 1 and "三是预算编制准确性" in empty[0].quote
+    assert errors(LIANJIANG) == set()
+
+
+# --------------------------------------------------------------------------- generated reports audit clean
+
+
+def generated_text(name: str) -> str:
+    _, source, why = prepare(EXAMPLES / f"{name}.yaml")
+    assert source is not None, why
+    return build_report(source).text()
+
+
+def audit_text(text: str) -> tuple[object, list]:  # type: ignore[type-arg]
+    doc = Document("report.txt", "txt", tuple(Line(t, i) for i, t in enumerate(text.splitlines(), 1) if t.strip()))
+    found = extract(doc)
+    return found, run_checks(doc, found)
+
+
+@pytest.mark.parametrize("name", ["lechang-2023", "zhanjiang-2020", "lianjiang-2024"])
+def test_generated_report_audits_without_errors_and_gives_back_its_figures(name: str) -> None:
+    _, source, _ = prepare(EXAMPLES / f"{name}.yaml")
+    assert source is not None
+    found, findings = audit_text(build_report(source).text())
+    assert [f for f in findings if f.severity == "error"] == []
+    assert found.score == source.scorecard.total  # type: ignore[attr-defined]
+    assert found.grade == source.scorecard.grade  # type: ignore[attr-defined]
+    assert found.year == source.evaluation.year  # type: ignore[attr-defined]
+    for key, figures in found.figures.items():  # type: ignore[attr-defined]
+        assert all(f.value == source.evaluation.data[key] for f in figures), key
+
+
+@pytest.mark.parametrize("suffix", ["docx", "pdf"])
+def test_generated_document_files_audit_clean(suffix: str, tmp_path: Path) -> None:
+    import shutil
+
+    from jixiao.services.documents import write_reports
+
+    if suffix == "pdf" and shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) not installed: run bash scripts/install-system-deps")
+    out = tmp_path / f"report.{suffix}"
+    write_reports([EXAMPLES / "zhanjiang-2020.yaml"], [out])
+    result = audit_file(out)
+    assert [f for f in result.findings if f.severity == "error"] == []
+    assert result.found.score == Decimal("99.99")
+    assert result.found.unit == "中共湛江市委办公室"
+
+
+# --------------------------------------------------------------------------- mutations: each fault is found
+
+MUTATIONS = [
+    ("figure-conflict", "合计预算912.97万元", "合计预算921.97万元"),
+    ("ratio-mismatch", "912.97万元/912.97万元×100%=100.00%", "912.97万元/912.97万元×100%=99.00%"),
+    ("unit-suspect", "912.97万元/912.97万元×100%=100.00%", "9129700元/912.97万元×100%=100.00%"),
+    ("sum-mismatch", "其中基本支出795.87万元", "其中基本支出759.87万元"),
+    ("score-over-weight", "（2）结转结余率（3分）。\n自评得分3分", "（2）结转结余率（3分）。\n自评得分5分"),
+    ("total-mismatch", "自评分数为100分", "自评分数为96分"),
+    ("grade-mismatch", "等级为优", "等级为良"),
+    ("numbering-repeat", "三、绩效分析", "二、绩效分析"),
+    ("numbering-gap", "五、存在问题", "七、存在问题"),
+    ("year-mismatch", "2023年，乐昌市人民政府办公室部门整体支出", "2019年，乐昌市人民政府办公室部门整体支出"),
+    ("empty-section", "四、主要绩效\n切实加强政治建设", "四、主要绩效\n五、存在问题\n切实加强政治建设"),
+    ("missing-section", "五、存在问题\n政府采购预算编制不科学", "五、其他\n政府采购预算编制不科学"),
+    ("count-mismatch", "（二）部门整体收支情况", "（二）部门整体收支情况\n我办共设3个股室，分别为：秘书股、调研股。"),
+    ("missing-figure", "2023年决算总收入912.97万元", "2023年决算总共912.97万元"),
+]
+
+
+@pytest.mark.parametrize(("code", "old", "new"), MUTATIONS, ids=[m[0] for m in MUTATIONS])
+def test_each_injected_fault_is_found(code: str, old: str, new: str) -> None:
+    text = generated_text("lechang-2023")
+    assert old in text, old
+    _, before = audit_text(text)
+    assert code not in {f.code for f in before}
+    _, after = audit_text(text.replace(old, new, 1))
+    assert code in {f.code for f in after}, [(f.code, f.message) for f in after]
+
+
+def test_name_mismatch_between_cover_and_opening() -> None:
+    text = generated_text("zhanjiang-2020").replace(
+        "现将2020年度中共湛江市委办公室", "现将2020年度中共湛江市政府办公室"
+    )
+    _, findings = audit_text(text)
+    assert "name-mismatch" in {f.code for f in findings}
+
+
+def test_unreadable_file_is_a_finding(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"not a zip at all")
+    result = audit_file(bad)
+    assert [f.code for f in result.findings] == ["unreadable"]
+    assert "broken.docx" in result.findings[0].message
