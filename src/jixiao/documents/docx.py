@@ -44,7 +44,16 @@ _ESCAPES |= {ord("\t"): f"</w:t><w:tab/>{_T_OPEN}", ord("\n"): f"</w:t><w:br/>{_
 
 
 def _esc(text: str) -> str:
+    """Escape run text; tabs and line breaks become Word's own elements."""
     return text.translate(_ESCAPES)
+
+
+_PLAIN_ESCAPES = {**_ESCAPES, ord("\t"): " ", ord("\n"): " "}
+
+
+def _esc_plain(text: str) -> str:
+    """Escape text for document properties (plain XML: no run markup)."""
+    return text.translate(_PLAIN_ESCAPES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,9 +238,10 @@ def _core_xml(report: Report) -> str:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties '
         'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/">'
-        f"<dc:title>{_esc(report.title.title)}</dc:title><dc:subject>{_esc(report.unit)} {report.year}年度</dc:subject>"
-        f"<dc:creator>jixiao</dc:creator><cp:keywords>部门整体支出绩效自评 {_esc(report.grade)}</cp:keywords>"
-        f"<dc:description>{_esc(description)}</dc:description><cp:revision>1</cp:revision></cp:coreProperties>"
+        f"<dc:title>{_esc_plain(report.title.title)}</dc:title>"
+        f"<dc:subject>{_esc_plain(report.unit)} {report.year}年度</dc:subject>"
+        f"<dc:creator>jixiao</dc:creator><cp:keywords>部门整体支出绩效自评 {_esc_plain(report.grade)}</cp:keywords>"
+        f"<dc:description>{_esc_plain(description)}</dc:description><cp:revision>1</cp:revision></cp:coreProperties>"
     )
 
 
@@ -246,7 +256,7 @@ def _custom_xml(stamp: Stamp) -> str:
     ]
     props = "".join(
         f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="jixiao.{name}">'
-        f"<vt:{kind}>{_esc(value)}</vt:{kind}></property>"
+        f"<vt:{kind}>{_esc_plain(value)}</vt:{kind}></property>"
         for pid, (name, kind, value) in enumerate(values, start=2)
     )
     return (
