@@ -29,3 +29,5 @@ test: system-deps lint
 
 bench: venv
 	$(BIN)/python bench/score.py
+	$(BIN)/python bench/documents.py
+	$(BIN)/python bench/audit.py

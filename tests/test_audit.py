@@ -110,6 +110,7 @@ def test_lianjiang_2024_empty_heading_and_nothing_else() -> None:
         "income_final": 836.63,
         "expenditure_final": 835.78,
         "public_final": 29.59,
+        "public_prior": 65.43,
     }
     empty = [f for f in audit_file(LIANJIANG).findings if f.code == "empty-section"]
     assert len(empty) == 1 and "三是预算编制准确性" in empty[0].quote
@@ -152,12 +153,17 @@ def test_generated_document_files_audit_clean(suffix: str, tmp_path: Path) -> No
 
     if suffix == "pdf" and shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) not installed: run bash scripts/install-system-deps")
-    out = tmp_path / f"report.{suffix}"
-    write_reports([EXAMPLES / "zhanjiang-2020.yaml"], [out])
-    result = audit_file(out)
-    assert [f for f in result.findings if f.severity == "error"] == []
-    assert result.found.score == Decimal("99.99")
-    assert result.found.unit == "中共湛江市委办公室"
+    names = ["lechang-2023", "zhanjiang-2020", "lianjiang-2024"]
+    outputs = [tmp_path / f"{n}.{suffix}" for n in names]
+    write_reports([EXAMPLES / f"{n}.yaml" for n in names], outputs)
+    for name, out in zip(names, outputs, strict=True):
+        _, source, _ = prepare(EXAMPLES / f"{name}.yaml")
+        assert source is not None
+        result = audit_file(out)
+        assert [f for f in result.findings if f.severity == "error"] == [], name
+        assert result.found.score == source.scorecard.total
+        assert result.found.unit == source.evaluation.unit.name
+        assert result.found.year == source.evaluation.year
 
 
 # --------------------------------------------------------------------------- mutations: each fault is found

@@ -38,6 +38,8 @@ FIGURE_NAMES = {
     "sangong_budget": "“三公”经费预算数",
     "sangong_final": "“三公”经费决算数",
     "personnel_expenditure": "人员经费",
+    "public_prior": "上年公用经费决算数",
+    "sangong_prior": "上年“三公”经费决算数",
 }
 
 
@@ -71,8 +73,15 @@ def marker_text(kind: str, value: int) -> str:
 
 
 def prose(doc: Document) -> list[Line]:
-    """Lines that are running text: not table rows (a .docx table, or "a | b | c" in plain text)."""
-    return [line for line in doc.lines if not line.in_table and line.text.count("|") < 2]
+    """Lines of running text: not table rows (a .docx table, "a | b | c" in plain text), and nothing after an
+    appendix heading "附件1 数据表" / "附件2 评分表" (a PDF's text layer runs table cells together)."""
+    lines: list[Line] = []
+    for line in doc.lines:
+        if p.APPENDIX_TABLE.match(line.text):
+            break
+        if not line.in_table and line.text.count("|") < 2:
+            lines.append(line)
+    return lines
 
 
 def _f(severity: str, code: str, message: str, quote: str = "", line: int | None = None) -> Finding:

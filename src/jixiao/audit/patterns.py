@@ -24,6 +24,8 @@ FIGURE_LABELS: tuple[tuple[str, str], ...] = (
     ("carryover_end", r"(?:年末结转结余|结转结余额|剩余结转资金|年末结余)"),
     ("procurement_plan", r"(?:年度政府采购计划|政府采购计划|政府采购预算|政府采购安排)"),
     ("procurement_actual", r"(?:实际政府采购金额|实际政府采购支出|政府采购实际金额|实际政府采购)"),
+    ("public_prior", r"上年(?:日常)?公用经费(?:决算)?"),
+    ("sangong_prior", r"上年[“\"]?三公[”\"]?经费(?:决算)?"),
     ("public_budget", r"(?:日常)?公用经费预算"),
     ("public_final", r"(?:日常)?公用经费决算"),
     ("sangong_budget", r"[“\"]?三公[”\"]?经费预算"),
@@ -97,4 +99,5 @@ SECTIONS = {
     "lechang": ("部门的基本情况", "自评结论", "绩效分析", "存在问题", "建议|改进措施"),
 }
 OUTLINE_HINTS = {"zhanjiang": ("自评工作开展情况", "绩效自评情况"), "lechang": ("自评结论", "绩效分析")}
+APPENDIX_TABLE = re.compile(r"^\s*附件\s*\d*\s*[：:]?\s*(?:数据表|评分表|.{0,20}(?:数据表|评分表))")
 INLINE_POINT = re.compile(r"(?:^|[。；：:])\s*(?P<n>[一二三四五六七八九十]+)是")

@@ -1,0 +1,81 @@
+"""Benchmark: reports audited per second (read → extract → check) for .txt, .docx and .pdf, on one core.
+
+Inputs: the three real seed reports as .txt (../shared/seeds), and the three example evaluations
+rendered by jixiao as .docx and .pdf (the PDF part is skipped when LibreOffice is missing).
+Goals (issue #4): ≥ 50 .txt and ≥ 10 .docx per second.
+
+Run: ``.venv/bin/python bench/audit.py [--rounds 30] [--cpu 0]``. The last lines are the figures,
+one per line: ``bench: <name> <value> <unit>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from jixiao.services.audit import audit_file
+from jixiao.services.documents import write_reports
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def pin(cpu: int) -> None:
+    with contextlib.suppress(AttributeError, OSError):
+        os.sched_setaffinity(0, {cpu})
+
+
+def per_second(files: Sequence[Path], rounds: int) -> tuple[float, int]:
+    """Files audited per second over ``rounds`` passes, and the error findings seen (a sanity figure)."""
+    for path in files:
+        audit_file(path)  # warm-up: imports, regex compilation
+    start = time.perf_counter()
+    errors = 0
+    for _ in range(rounds):
+        for path in files:
+            errors += sum(1 for f in audit_file(path).findings if f.severity == "error")
+    elapsed = time.perf_counter() - start
+    return rounds * len(files) / elapsed, errors
+
+
+def rendered(tmp: Path, suffix: str) -> list[Path]:
+    outputs = [tmp / f"{e.stem}.{suffix}" for e in EXAMPLES]
+    write_reports(EXAMPLES, outputs)
+    return outputs
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=30, help="passes over each set of files")
+    parser.add_argument("--cpu", type=int, default=0, help="CPU to pin to")
+    args = parser.parse_args(argv)
+    pin(args.cpu)
+    figures: list[tuple[str, float, str]] = []
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-audit-") as name:
+        tmp = Path(name)
+        sets = {"txt": sorted(SEEDS.glob("*.txt")), "docx": rendered(tmp, "docx")}
+        if shutil.which("soffice"):
+            sets["pdf"] = rendered(tmp, "pdf")
+        else:
+            print("LibreOffice (soffice) not found: .pdf skipped (bash scripts/install-system-deps)")
+        for kind, files in sets.items():
+            rounds = args.rounds if kind != "pdf" else max(1, args.rounds // 5)
+            rate, errors = per_second(files, rounds)
+            print(f"{kind:5s} {len(files)} files × {rounds} rounds: {rate:8.1f} reports/s "
+                  f"({1000 / rate:6.1f} ms each; {errors // rounds} error findings per pass)")
+            figures.append((f"audit_{kind}_per_s", rate, "reports/s"))
+    for name, value, unit in figures:
+        print(f"bench: {name} {value:.1f} {unit}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
