@@ -11,8 +11,6 @@ one per line: ``bench: <name> <value> <unit>``.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import shutil
 import sys
 import tempfile
@@ -22,15 +20,11 @@ from pathlib import Path
 
 from jixiao.services.audit import audit_file
 from jixiao.services.documents import write_reports
+from timing import pin_one_core
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
-
-
-def pin(cpu: int) -> None:
-    with contextlib.suppress(AttributeError, OSError):
-        os.sched_setaffinity(0, {cpu})
 
 
 def per_second(files: Sequence[Path], rounds: int) -> tuple[float, int]:
@@ -57,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=30, help="passes over each set of files")
     parser.add_argument("--cpu", type=int, default=0, help="CPU to pin to")
     args = parser.parse_args(argv)
-    pin(args.cpu)
+    pin_one_core(args.cpu)
     figures: list[tuple[str, float, str]] = []
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-audit-") as name:
         tmp = Path(name)
@@ -69,8 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for kind, files in sets.items():
             rounds = args.rounds if kind != "pdf" else max(1, args.rounds // 5)
             rate, errors = per_second(files, rounds)
-            print(f"{kind:5s} {len(files)} files × {rounds} rounds: {rate:8.1f} reports/s "
-                  f"({1000 / rate:6.1f} ms each; {errors // rounds} error findings per pass)")
+            print(
+                f"{kind:5s} {len(files)} files × {rounds} rounds: {rate:8.1f} reports/s "
+                f"({1000 / rate:6.1f} ms each; {errors // rounds} error findings per pass)"
+            )
             figures.append((f"audit_{kind}_per_s", rate, "reports/s"))
     for name, value, unit in figures:
         print(f"bench: {name} {value:.1f} {unit}")

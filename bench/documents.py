@@ -39,7 +39,6 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +63,7 @@ from jixiao.documents.model import Heading, PageBreak, Paragraph, Report, Row, T
 from jixiao.documents.pdf import SOFFICE, DocumentError, convert_to_pdf
 from jixiao.documents.xlsx import DATA_SHEET, SCORE_SHEET, render_xlsx
 from jixiao.services.documents import prepare
+from timing import Timed, pin_one_core, timed
 
 EXAMPLES = tuple(
     Path(__file__).resolve().parent.parent / "examples" / f"{name}.yaml"
@@ -239,41 +239,6 @@ def python_docx_report(report: Report, path: Path) -> None:
 # --------------------------------------------------------------------------- timing
 
 
-@dataclass(frozen=True)
-class Timed:
-    """Results of a timed loop, run in chunks, and how long each chunk took."""
-
-    results: list[Any]
-    chunks: list[tuple[int, float]]
-
-    @property
-    def seconds(self) -> float:
-        return sum(seconds for _, seconds in self.chunks)
-
-    def ms(self) -> float:
-        """Milliseconds per item over the whole loop."""
-        return self.seconds / len(self.results) * 1e3
-
-    def best_ms(self) -> float:
-        """Milliseconds per item in the fastest chunk: less disturbed by other processes."""
-        return min(seconds / count for count, seconds in self.chunks) * 1e3
-
-
-def timed(func: Callable[[Any], Any], items: Sequence[Any], chunks: int = 5) -> Timed:
-    """Apply ``func`` to every item once, after a short warm-up, timing ``chunks`` slices."""
-    for item in items[:WARM_UP]:
-        func(item)
-    size = max(1, -(-len(items) // chunks))
-    results: list[Any] = []
-    spans: list[tuple[int, float]] = []
-    for low in range(0, len(items), size):
-        part = items[low : low + size]
-        start = time.perf_counter()
-        results += [func(item) for item in part]
-        spans.append((len(part), time.perf_counter() - start))
-    return Timed(results, spans)
-
-
 def star(func: Callable[..., Any]) -> Callable[[tuple[Any, ...]], Any]:
     """``func`` taking one tuple of its arguments, for ``timed``."""
     return lambda args: func(*args)
@@ -380,15 +345,6 @@ def check_baseline(jixiao: Sequence[Path], baseline: Sequence[Path]) -> list[str
 
 
 # --------------------------------------------------------------------------- main
-
-
-def pin_one_core(cpu: int) -> str:
-    """Run on one CPU only when the platform allows it (LibreOffice, started from here, inherits it)."""
-    try:
-        os.sched_setaffinity(0, {cpu})
-    except (AttributeError, OSError, ValueError):
-        return "not pinned"
-    return f"pinned to CPU {cpu}"
 
 
 def sources() -> list[Source]:

@@ -24,9 +24,7 @@ import os
 import platform
 import random
 import sys
-import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -36,6 +34,7 @@ from jixiao.core.model import Evaluation, Framework, Item, LeafInput, Scorecard,
 from jixiao.frameworks.evaluation import load_evaluation
 from jixiao.frameworks.yamlio import loads
 from jixiao.services.scoring import load_table
+from timing import Timed, pin_one_core, timed
 
 TABLE_ID = "lechang-2023"
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "lechang-2023.yaml"
@@ -482,50 +481,7 @@ def check_baseline(engine: Sequence[Digest], baseline: Sequence[Digest]) -> None
 # --------------------------------------------------------------------------- timing
 
 
-@dataclass(frozen=True)
-class Timed:
-    """Results of a timed loop, run in chunks, and how long each chunk took."""
-
-    results: list[Any]
-    chunks: list[tuple[int, float]]
-
-    @property
-    def seconds(self) -> float:
-        return sum(seconds for _, seconds in self.chunks)
-
-    def rate(self) -> float:
-        return len(self.results) / self.seconds
-
-    def best_rate(self) -> float:
-        """The rate of the fastest chunk: less disturbed by other processes."""
-        return max(count / seconds for count, seconds in self.chunks)
-
-
-def timed(func: Callable[[Any], Any], items: Sequence[Any], chunks: int = 5) -> Timed:
-    """Apply ``func`` to every item once, after a short warm-up, timing ``chunks`` slices."""
-    for item in items[:20]:
-        func(item)
-    size = max(1, -(-len(items) // chunks))
-    results: list[Any] = []
-    spans: list[tuple[int, float]] = []
-    for low in range(0, len(items), size):
-        part = items[low : low + size]
-        start = time.perf_counter()
-        results += [func(item) for item in part]
-        spans.append((len(part), time.perf_counter() - start))
-    return Timed(results, spans)
-
-
 # --------------------------------------------------------------------------- main
-
-
-def pin_one_core(cpu: int) -> str:
-    """Run on one CPU only when the platform allows it."""
-    try:
-        os.sched_setaffinity(0, {cpu})
-    except (AttributeError, OSError, ValueError):
-        return "not pinned"
-    return f"pinned to CPU {cpu}"
 
 
 def table() -> Framework:
