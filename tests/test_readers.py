@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SEEDS
+from conftest import SEEDS, needs_seeds
 from jixiao.audit import readers
 from jixiao.audit.model import Document
 from jixiao.audit.numbers_zh import parse_marker
@@ -34,6 +34,7 @@ def texts(doc: Document) -> dict[int, str]:
 # --- seeds (.txt) ---------------------------------------------------------------------------------
 
 
+@needs_seeds
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])
 def test_seed_reads_cleanly_and_keeps_original_line_numbers(path: Path) -> None:
     doc = readers.read(path)
@@ -48,6 +49,7 @@ def test_seed_reads_cleanly_and_keeps_original_line_numbers(path: Path) -> None:
     assert numbers == sorted(set(numbers))
 
 
+@needs_seeds
 def test_lianjiang_artefacts() -> None:
     lines = texts(readers.read(LIANJIANG))
     assert lines[7] == "评价年度：2024年度"
@@ -66,6 +68,7 @@ def test_lianjiang_artefacts() -> None:
     assert lines[115] == "(四) 部门整体支出情况"  # a heading is not joined to its paragraph
 
 
+@needs_seeds
 def test_lechang_artefacts() -> None:
     lines = texts(readers.read(LECHANG))
     assert lines[3] == "2023年度部门整体支出绩效"
@@ -77,6 +80,7 @@ def test_lechang_artefacts() -> None:
     assert lines[119] == "加分得分3.5分。"
 
 
+@needs_seeds
 def test_zhanjiang_artefacts() -> None:
     lines = texts(readers.read(ZHANJIANG))
     assert lines[1] == "整体绩效自评报告"
@@ -89,6 +93,7 @@ def test_zhanjiang_artefacts() -> None:
     assert lines[118] == "无"
 
 
+@needs_seeds
 @pytest.mark.parametrize(
     ("codec", "recorded"),
     [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gbk", "gb18030"), ("gb18030", "gb18030"), ("utf-16", "utf-16")],
@@ -102,6 +107,7 @@ def test_encodings(tmp_path: Path, codec: str, recorded: str) -> None:
     assert doc.lines == readers.read(LIANJIANG).lines
 
 
+@needs_seeds
 def test_utf8_with_a_broken_byte_stays_utf8(tmp_path: Path) -> None:
     data = bytearray(LECHANG.read_bytes())
     data[data.index(b"912.97") - 1] = 0xFF  # breaks the character before the amount
