@@ -9,7 +9,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SEEDS = ROOT.parent / "shared" / "seeds"
-needs_seeds = pytest.mark.skipif(not SEEDS.exists(), reason="the real reports (../shared/seeds) are not beside this checkout")
+needs_seeds = pytest.mark.skipif(
+    not SEEDS.exists(), reason="the real reports (../shared/seeds) are not beside this checkout"
+)
 
 
 @pytest.fixture
