@@ -285,3 +285,17 @@ def test_invalid_figure_is_named_as_invalid_not_missing() -> None:
     card = Engine(REFS).score(loaded.evaluation)
     message = next(i.message for i in card.issues if i.path == 'inputs["r"].value')
     assert "填写有误" in message
+
+
+def test_one_call_api_equals_the_prepared_engine() -> None:
+    from jixiao.core.engine import Engine, evaluate_framework
+    from jixiao.frameworks.evaluation import load_evaluation
+    from jixiao.frameworks.yamlio import loads
+
+    doc = loads(
+        "format: jixiao/evaluation@1\nframework: t\nyear: 2023\nunit: {name: 单位}\n"
+        "data: {expenditure_final: 95, expenditure_budget: 100, petitions: 0}\n"
+    )
+    evaluation = load_evaluation(doc, "e.yaml").evaluation
+    assert evaluation is not None
+    assert evaluate_framework(REFS, evaluation) == Engine(REFS).score(evaluation)

@@ -68,20 +68,6 @@ class IndicatorScore:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class StatedRatio:
-    """A ratio the report computes: its name, the formula text, the inputs and the stated result."""
-
-    name: str
-    result: Decimal  # percent
-    numerator: Decimal | None
-    denominator: Decimal | None
-    quote: str
-    line: int
-    inputs: tuple[Decimal, ...] = ()
-    expression: str = ""
-
-
 @dataclass
 class Extracted:
     """Everything the extractor found; keys absent from the document stay None / empty."""
@@ -93,6 +79,5 @@ class Extracted:
     grade: str | None = None
     figures: dict[str, list[Figure]] = field(default_factory=dict)
     indicator_scores: list[IndicatorScore] = field(default_factory=list)
-    ratios: list[StatedRatio] = field(default_factory=list)
     bonus: Decimal | None = None
     quotes: dict[str, tuple[str, int]] = field(default_factory=dict)  # where unit/year/score… were found

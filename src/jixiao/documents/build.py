@@ -6,32 +6,15 @@ lay blocks out. The outline (domain.md §6) is chosen by the table's ``outline``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from decimal import Decimal
 
 from .. import __version__
-from ..core.model import Evaluation, Framework, Scorecard
 from ..core.numbers import fmt, fmt_points
+from . import outlines
 from .model import Block, Heading, PageBreak, Report, Row, Stamp, Table
+from .source import ReportError, Source
 from .tables import data_rows, score_table
 from .wording import Sections
-
-
-class ReportError(Exception):
-    """The report cannot be built (e.g. the evaluation has errors); ``message`` is Chinese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Source:
-    """What a report is built from."""
-
-    scorecard: Scorecard
-    framework: Framework
-    evaluation: Evaluation
-    evaluation_sha256: str = ""
 
 
 def build_report(source: Source) -> Report:
@@ -39,8 +22,6 @@ def build_report(source: Source) -> Report:
     card = source.scorecard
     if card.total is None or card.grade is None:
         raise ReportError("评价数据存在错误，未能给出总分，不能生成报告；请先用 jixiao score 查看并改正错误")
-    from . import outlines  # local import: outlines imports helpers from this module
-
     sections = Sections(source.evaluation.text)
     build = outlines.lechang if source.framework.outline == "lechang" else outlines.zhanjiang
     title, blocks = build(source, sections)
@@ -83,10 +64,7 @@ def data_table(source: Source) -> Table:
     )
 
 
-def _figure(value: object, unit: str) -> str:
-    from decimal import Decimal
-
-    assert isinstance(value, Decimal)
+def _figure(value: Decimal, unit: str) -> str:
     return fmt_points(value) if unit in ("人", "项", "个", "件", "次") else fmt(value)
 
 

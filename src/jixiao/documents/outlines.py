@@ -6,10 +6,12 @@ and scores come from the scorecard, so the report always agrees with the 评分�
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ..core.model import Indicator, IndicatorResult
 from ..core.numbers import fmt_points
-from .build import Source
 from .model import Block, Heading, Paragraph, TitleBlock
+from .source import Source
 from .wording import (
     Sections,
     amount,
@@ -128,8 +130,6 @@ def goals(source: Source, sections: Sections) -> list[Paragraph]:
 
 
 def _g(value: object) -> str:
-    from decimal import Decimal
-
     return fmt_points(value) if isinstance(value, Decimal) else str(value or "—")
 
 

@@ -13,7 +13,6 @@ from typing import Literal
 from ..core import expr, rules
 from ..core.fields import STANDARD_FIELDS
 from ..core.model import Evaluation, Framework, Indicator, IndicatorResult, Scorecard
-from ..core.totals import grade_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +144,3 @@ def _applied_cap(card: Scorecard, framework: Framework) -> Decimal | None:
         return None
     raw = min(framework.cap, max(Decimal(0), card.base + (card.bonus or 0) - (card.penalty or 0)))
     return card.total if card.total < raw else None
-
-
-def grade_for(framework: Framework, total: Decimal) -> str:
-    """Re-exported for renderers that show the grade bands."""
-    return grade_of(framework, total)

@@ -16,7 +16,7 @@ from typing import Any
 from ..core import expr as ex
 from ..core.canonical import sha256_of
 from ..core.fields import STANDARD_FIELDS
-from ..core.model import Cap, Field, Framework, GradeBand, Indicator, Issue, Section, Severity
+from ..core.model import Cap, Field, Framework, GradeBand, Indicator, Issue, Section
 from ..core.numbers import ZERO, fmt_points
 from .reading import Reader, key_path
 from .tree_reader import all_leaves, check_tree, read_nodes
@@ -242,10 +242,6 @@ def _fields(r: Reader, raw: Any) -> dict[str, Field]:
                 r.get(entry, "unit", where, "text", default=""),
             )
     return fields
-
-
-def has_errors(issues: tuple[Issue, ...]) -> bool:
-    return any(i.severity is Severity.ERROR for i in issues)
 
 
 def _format_message(found: Any) -> str:
