@@ -1,0 +1,124 @@
+"""Checks on figures: the same figure twice, missing key figures, parts that do not add up."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from . import numbers_zh as nz
+from . import patterns as p
+from .check_base import FIGURE_NAMES, KEY_FIGURES, _f, fmt_plain, fmt_wan, prose, sentences
+from .model import Document, Extracted, Finding, Line
+
+
+def figure_conflicts(doc: Document, found: Extracted) -> list[Finding]:
+    """The same figure stated with two values."""
+    out = []
+    for key, figures in found.figures.items():
+        first = figures[0]
+        for other in figures[1:]:
+            if abs(other.value - first.value) >= Decimal("0.005"):
+                name = FIGURE_NAMES.get(key, key)
+                out.append(
+                    _f(
+                        "error",
+                        "figure-conflict",
+                        f"{name}前后不一致：第{first.line}行为{fmt_wan(first.value)}，第{other.line}行为{fmt_wan(other.value)}",
+                        other.quote,
+                        other.line,
+                    )
+                )
+                break
+    return out
+
+
+def missing_figures(doc: Document, found: Extracted) -> list[Finding]:
+    missing = [name for key, name in KEY_FIGURES.items() if key not in found.figures]
+    if not missing or not doc.lines:
+        return []
+    return [_f("warning", "missing-figure", f"报告未写明{'、'.join(missing)}")]
+
+
+def relations(doc: Document, found: Extracted) -> list[Finding]:
+    """支出 = 基本支出 + 项目支出; 上年结转 + 收入 − 支出 = 年末结转结余 (domain §3)."""
+    v = {k: figs[0] for k, figs in found.figures.items()}
+    out = []
+    if {"expenditure_final", "basic_expenditure", "project_expenditure"} <= set(v):
+        total, parts = v["expenditure_final"], v["basic_expenditure"].value + v["project_expenditure"].value
+        if abs(total.value - parts) > Decimal("0.01"):
+            out.append(
+                _f(
+                    "error",
+                    "sum-mismatch",
+                    f"支出{fmt_wan(total.value)}不等于基本支出与项目支出之和{fmt_wan(parts)}",
+                    v["basic_expenditure"].quote,
+                    v["basic_expenditure"].line,
+                )
+            )
+    keys = {"carryover_prior", "income_final", "expenditure_final", "carryover_end"}
+    if keys <= set(v):
+        expected = v["carryover_prior"].value + v["income_final"].value - v["expenditure_final"].value
+        if abs(expected - v["carryover_end"].value) > Decimal("0.01"):
+            out.append(
+                _f(
+                    "error",
+                    "sum-mismatch",
+                    f"上年结转+本年收入-本年支出={fmt_wan(expected)}，"
+                    f"与年末结转结余{fmt_wan(v['carryover_end'].value)}不符",
+                    v["carryover_end"].quote,
+                    v["carryover_end"].line,
+                )
+            )
+    return out
+
+
+def sentence_sums(doc: Document, found: Extracted) -> list[Finding]:
+    """ "X万元，其中A万元、B万元…" and "A万元；B万元，合计X万元" must add up (amounts and head counts)."""
+    out = []
+    for line in prose(doc):
+        for sentence in sentences(line.text):
+            out += _parts_after_total(sentence, line) + _total_after_parts(sentence, line)
+    return out
+
+
+def _parts_after_total(sentence: str, line: Line) -> list[Finding]:
+    match = p.PART_SUM.search(sentence)
+    if not match:
+        return []
+    before = nz.find_amounts(sentence[: match.start()])
+    parts = [a[0] for a in nz.find_amounts(match["parts"])]
+    if not before or len(parts) < 2:
+        return []
+    total = before[-1][0]
+    return _sum_finding(total, parts, sentence, line)
+
+
+def _total_after_parts(sentence: str, line: Line) -> list[Finding]:
+    match = p.TOTAL_AFTER_PARTS.search(sentence)
+    if not match:
+        return []
+    head = sentence[: match.start()]
+    if match["unit"] in ("人", "个"):
+        parts = [Decimal(n) for n in re.findall(rf"(\d+){match['unit']}", head)]
+        total = Decimal(match["total"].replace(",", ""))
+    else:
+        amounts = nz.find_amounts(sentence[match.start() :])
+        if not amounts:
+            return []
+        parts, total = [a[0] for a in nz.find_amounts(head)], amounts[0][0]
+    return _sum_finding(total, parts, sentence, line) if len(parts) >= 2 else []
+
+
+def _sum_finding(total: Decimal, parts: list[Decimal], sentence: str, line: Line) -> list[Finding]:
+    if abs(sum(parts) - total) <= Decimal("0.01") * len(parts):
+        return []
+    shown = "+".join(fmt_plain(x) for x in parts)
+    return [
+        _f(
+            "error",
+            "sum-mismatch",
+            f"分项之和{shown}={fmt_plain(sum(parts))}，与合计{fmt_plain(total)}不符",
+            sentence.strip(),
+            line.number,
+        )
+    ]

@@ -1,0 +1,212 @@
+"""Checks on the document's structure: numbering, empty and missing sections, years, names, counts."""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from . import numbers_zh as nz
+from . import patterns as p
+from .check_base import _f, marker_text, prose
+from .model import Document, Extracted, Finding, Line
+
+
+def numbering(doc: Document, found: Extracted) -> list[Finding]:
+    """List markers that skip or repeat: 一、二、四、 / 1. 1. / 一是…四是…四是."""
+    out: list[Finding] = []
+    stack: list[tuple[str, int]] = []
+    for line in prose(doc):
+        marker = nz.parse_marker(line.text)
+        if marker is not None and marker.kind != "ordinal_shi":
+            out += _step(stack, marker.kind, marker.value, line)
+        out += _inline_points(line)
+    return out
+
+
+def _step(stack: list[tuple[str, int]], kind: str, value: int, line: Line) -> list[Finding]:
+    level = _LEVEL.get(kind, 9)
+    while stack and _LEVEL.get(stack[-1][0], 9) > level:
+        stack.pop()  # a higher heading closes the deeper lists under it
+    if not stack or stack[-1][0] != kind:
+        stack.append((kind, value))
+        return [] if value == 1 else [_gap(line, kind, value, 0)]
+    previous = stack[-1][1]
+    stack[-1] = (kind, value)
+    if value == previous + 1 or (value == 1 and previous != 1):
+        return []
+    if value == previous:
+        return [_f("error", "numbering-repeat", f"序号“{marker_text(kind, value)}”重复", line.text[:40], line.number)]
+    if value > previous + 1:
+        return [_gap(line, kind, value, previous)]
+    return [
+        _f(
+            "warning",
+            "numbering-repeat",
+            f"序号“{marker_text(kind, value)}”倒退（前一项为“{marker_text(kind, previous)}”）",
+            line.text[:40],
+            line.number,
+        )
+    ]
+
+
+def _gap(line: Line, kind: str, value: int, previous: int) -> Finding:
+    missing = "".join(marker_text(kind, n) for n in range(previous + 1, value))
+    return _f("error", "numbering-gap", f"序号跳过了“{missing}”", line.text[:40], line.number)
+
+
+def _inline_points(line: Line) -> list[Finding]:
+    values = [nz.cn_to_int(m["n"]) for m in p.INLINE_POINT.finditer(line.text)]
+    out = []
+    for previous, value in pairwise(values):
+        if value == previous:
+            out.append(
+                _f(
+                    "error",
+                    "numbering-repeat",
+                    f"“{nz.int_to_cn(value)}是”重复使用",
+                    _quote_of(line, value),
+                    line.number,
+                )
+            )
+        elif value > previous + 1:
+            out.append(
+                _f(
+                    "error",
+                    "numbering-gap",
+                    f"“{nz.int_to_cn(previous)}是”之后直接是“{nz.int_to_cn(value)}是”",
+                    _quote_of(line, value),
+                    line.number,
+                )
+            )
+    return out
+
+
+def _quote_of(line: Line, value: int) -> str:
+    mark = f"{nz.int_to_cn(value)}是"
+    index = line.text.rfind(mark)
+    return line.text[index : index + 24] if index >= 0 else line.text[:24]
+
+
+def empty_sections(doc: Document, found: Extracted) -> list[Finding]:
+    """A heading with nothing under it, including an inline "三是预算编制准确性。" left empty."""
+    out = []
+    lines = prose(doc)
+    for i, line in enumerate(lines):
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        out += _empty_inline(line) + _empty_heading(line, following)
+    return out
+
+
+def _empty_inline(line: Line) -> list[Finding]:
+    points = list(p.INLINE_POINT.finditer(line.text))
+    if len(points) < 2:
+        return []
+    last = line.text[points[-1].end() :]
+    siblings = [line.text[a.end() : b.start()] for a, b in pairwise(points)]
+    if all(_has_body(s) for s in siblings) and not _has_body(last) and len(last.strip("。 ")) <= 16:
+        title = last.strip("。 ")
+        return [
+            _f(
+                "warning",
+                "empty-section",
+                f"“{points[-1]['n']}是{title}”之后没有内容",
+                line.text[points[-1].start() :].strip("。；： "),
+                line.number,
+            )
+        ]
+    return []
+
+
+def _has_body(point: str) -> bool:
+    """A point "预算编制合理性。部门预算编制…" has text after its title sentence."""
+    parts = point.strip().split("。", 1)
+    return len(parts) == 2 and bool(parts[1].strip("。；： "))
+
+
+def _empty_heading(line: Line, following: Line | None) -> list[Finding]:
+    marker = nz.parse_marker(line.text)
+    if marker is None or marker.kind in ("ordinal_shi", "circled"):
+        return []
+    title = line.text[marker.end :].strip()
+    if len(title) > 24 or "。" in title.rstrip("。") or re.search(r"[，,；;：:]|\d", title):
+        return []
+    nxt = nz.parse_marker(following.text) if following is not None else None
+    if following is not None and (nxt is None or _deeper(nxt.kind, marker.kind)):
+        return []
+    return [_f("warning", "empty-section", f"标题“{line.text.strip()}”下没有内容", line.text.strip(), line.number)]
+
+
+_LEVEL = {"cn": 1, "cn_paren": 2, "arabic": 3, "arabic_paren": 4, "circled": 5, "ordinal_shi": 6}
+
+
+def _deeper(kind: str, than: str) -> bool:
+    return _LEVEL.get(kind, 9) > _LEVEL.get(than, 9)
+
+
+def sections_present(doc: Document, found: Extracted) -> list[Finding]:
+    text = doc.text
+    outline = next((name for name, hints in p.OUTLINE_HINTS.items() if any(h in text for h in hints)), None)
+    if outline is None or not doc.lines:
+        return []
+    missing = [s.split("|")[0] for s in p.SECTIONS[outline] if not re.search(s, text)]
+    return [_f("warning", "missing-section", f"缺少规定的部分：{'、'.join(missing)}")] if missing else []
+
+
+def years(doc: Document, found: Extracted) -> list[Finding]:
+    """A statement dated in a year that is neither the evaluation year nor the next."""
+    if found.year is None:
+        return []
+    out = []
+    for line in prose(doc):
+        for match in p.CLAUSE_YEAR.finditer(line.text):
+            year = int(match["year"])
+            if year not in (found.year, found.year + 1):
+                out.append(
+                    _f(
+                        "warning",
+                        "year-mismatch",
+                        f"{found.year}年度的报告中出现“{year}年，…”的表述，请核对年份",
+                        line.text[match.start() : match.start() + 30].lstrip("。；，, "),
+                        line.number,
+                    )
+                )
+    return out
+
+
+def unit_names(doc: Document, found: Extracted) -> list[Finding]:
+    opening = found.quotes.get("opening_unit")
+    if found.unit is None or opening is None:
+        return []
+    strip = re.compile(r"[（）()\s]")
+    if strip.sub("", opening[0]) in (strip.sub("", found.unit), ""):
+        return []
+    return [
+        _f(
+            "error",
+            "name-mismatch",
+            f"单位名称前后不一致：封面为“{found.unit}”，正文为“{opening[0]}”",
+            opening[0],
+            opening[1],
+        )
+    ]
+
+
+def counts(doc: Document, found: Extracted) -> list[Finding]:
+    """ "共设10个内设机构，分别为：甲、乙…" — the list must have as many items as stated."""
+    out = []
+    for line in prose(doc):
+        for regex in (p.COUNT_LIST, p.LIST_THEN_COUNT):
+            for match in regex.finditer(line.text):
+                stated = int(match["n"]) if match["n"].isdigit() else nz.cn_to_int(match["n"])
+                items = [i for i in re.split(r"[、，,]", match["items"].strip("：: ")) if i.strip()]
+                if stated is not None and len(items) != stated:
+                    out.append(
+                        _f(
+                            "error",
+                            "count-mismatch",
+                            f"写明共{stated}个，实际列出{len(items)}个",
+                            match[0][:60],
+                            line.number,
+                        )
+                    )
+    return out

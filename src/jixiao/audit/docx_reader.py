@@ -1,0 +1,406 @@
+"""Reading .docx: body paragraphs and table rows in document order, Word auto-numbering resolved.
+
+python-docx drops Word's 一、/（一） labels (stack.md); they are rebuilt from numbering.xml here.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from jixiao.audit.model import Document
+from jixiao.audit.normalise import CJK, RawLine, normalise_located
+from jixiao.audit.numbers_zh import CIRCLED, int_to_cn
+from jixiao.audit.problems import _detail, _failed, _head, _os_problem
+
+_Element = Any  # lxml elements (lxml ships no type information)
+
+# ---------------------------------------------------------------------------------------------
+# .docx: body paragraphs and tables in order, Word auto-numbering resolved
+# ---------------------------------------------------------------------------------------------
+
+W: Final = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS: Final = {"w": W, "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"}
+W_P, W_TBL, W_TR, W_TC, W_SDT, W_CUSTOM = (f"{{{W}}}{t}" for t in ("p", "tbl", "tr", "tc", "sdt", "customXml"))
+W_T, W_TAB, W_BR, W_CR, W_HYPHEN = (f"{{{W}}}{t}" for t in ("t", "tab", "br", "cr", "noBreakHyphen"))
+W_VAL: Final = f"{{{W}}}val"
+RUN_CONTENT_XPATH: Final = (
+    ".//w:r[not(ancestor::mc:Fallback) and not(ancestor::w:moveFrom)]"
+    "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen]"
+)
+CELL_SEPARATOR: Final = " | "
+MAX_LEVELS: Final = 9
+OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"
+
+STEMS: Final = "甲乙丙丁戊己庚辛壬癸"
+BRANCHES: Final = "子丑寅卯辰巳午未申酉戌亥"
+LEGAL: Final = str.maketrans("零一二三四五六七八九十百千", "零壹贰叁肆伍陆柒捌玖拾佰仟")
+IDEO_DIGITS: Final = "〇一二三四五六七八九"
+ROMAN: Final = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))  # fmt: skip
+CIRCLED_BY_VALUE: Final = {value: char for char, value in CIRCLED.items()}
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ROMAN:
+        count, n = divmod(n, value)
+        out += letters * count
+    return out
+
+
+def _letters(n: int) -> str:
+    return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else ""
+
+
+def _enclosed(base: int, n: int) -> str:
+    return chr(base + n - 1) if 1 <= n <= 20 else str(n)
+
+
+#: Word numFmt → how a counter is written.
+NUMBER_FORMATS: Final[dict[str, Any]] = {
+    "decimal": str,
+    "decimalZero": lambda n: f"{n:02d}",
+    "upperRoman": _roman,
+    "lowerRoman": lambda n: _roman(n).lower(),
+    "upperLetter": _letters,
+    "lowerLetter": lambda n: _letters(n).lower(),
+    "chineseCounting": int_to_cn,
+    "chineseCountingThousand": int_to_cn,
+    "japaneseCounting": int_to_cn,
+    "taiwaneseCounting": int_to_cn,
+    "taiwaneseCountingThousand": int_to_cn,
+    "chineseLegalSimplified": lambda n: int_to_cn(n).translate(LEGAL),
+    "ideographLegalTraditional": lambda n: int_to_cn(n).translate(LEGAL),
+    "ideographDigital": lambda n: "".join(IDEO_DIGITS[int(d)] for d in str(n)),
+    "taiwaneseDigital": lambda n: "".join(IDEO_DIGITS[int(d)] for d in str(n)),
+    "japaneseDigitalTenThousand": lambda n: "".join(IDEO_DIGITS[int(d)] for d in str(n)),
+    "ideographTraditional": lambda n: STEMS[(n - 1) % 10],
+    "ideographZodiac": lambda n: BRANCHES[(n - 1) % 12],
+    "decimalEnclosedCircle": lambda n: CIRCLED_BY_VALUE.get(n, str(n)),
+    "decimalEnclosedCircleChinese": lambda n: CIRCLED_BY_VALUE.get(n, str(n)),
+    "ideographEnclosedCircle": lambda n: chr(0x3280 + n - 1) if 1 <= n <= 10 else str(n),
+    "decimalEnclosedFullstop": lambda n: _enclosed(0x2488, n),
+    "decimalEnclosedParen": lambda n: _enclosed(0x2474, n),
+    "none": lambda n: "",
+    "bullet": lambda n: "",
+}
+
+
+def format_counter(n: int, num_fmt: str) -> str:
+    """A counter in a Word number format: (3, "chineseCounting") → 三; unknown formats as decimals."""
+    try:
+        return str(NUMBER_FORMATS.get(num_fmt, str)(n))
+    except (ValueError, IndexError):
+        return str(n)
+
+
+@dataclass(frozen=True, slots=True)
+class _Level:
+    fmt: str = "decimal"
+    text: str = ""
+    start: int = 1
+    restart: int | None = None
+    legal: bool = False
+    suffix: str = "tab"
+    style: str = ""
+
+
+def _val(element: _Element | None, child: str, default: str | None = None) -> str | None:
+    if element is None:
+        return default
+    found = element.find(f"w:{child}", NS)
+    if found is None:
+        return default
+    value: str | None = found.get(W_VAL, default)
+    return value
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _parse_level(lvl: _Element) -> _Level:
+    restart = _val(lvl, "lvlRestart")
+    return _Level(
+        fmt=_val(lvl, "numFmt", "decimal") or "decimal",
+        text=_val(lvl, "lvlText", "") or "",
+        start=_int(_val(lvl, "start"), 1),
+        restart=None if restart is None else _int(restart, 0),
+        legal=lvl.find("w:isLgl", NS) is not None and _val(lvl, "isLgl", "1") not in ("0", "false"),
+        suffix=_val(lvl, "suff", "tab") or "tab",
+        style=_val(lvl, "pStyle", "") or "",
+    )
+
+
+def _levels(parent: _Element) -> dict[int, _Level]:
+    return {_int(lvl.get(f"{{{W}}}ilvl"), 0): _parse_level(lvl) for lvl in parent.findall("w:lvl", NS)}
+
+
+@dataclass(slots=True)
+class _Num:
+    abstract: str
+    starts: dict[int, int]
+    levels: dict[int, _Level]
+
+
+class Numbering:
+    """Word auto-numbering: numId → abstractNum → level format, text and counters, in document order."""
+
+    def __init__(self, numbering: _Element | None, styles: _Element | None) -> None:
+        self.abstracts: dict[str, dict[int, _Level]] = {}
+        self.links: dict[str, str] = {}  # abstractNum id → numbering style it links to
+        self.nums: dict[str, _Num] = {}
+        self.style_numbering = _style_numbering(styles)
+        self.default_style = _default_paragraph_style(styles)
+        self.counters: dict[str, dict[int, int]] = {}
+        self.used: set[str] = set()
+        if numbering is not None:
+            self._load(numbering)
+
+    def _load(self, numbering: _Element) -> None:
+        for abstract in numbering.findall("w:abstractNum", NS):
+            key = abstract.get(f"{{{W}}}abstractNumId", "")
+            self.abstracts[key] = _levels(abstract)
+            link = _val(abstract, "numStyleLink")
+            if link:
+                self.links[key] = link
+        for num in numbering.findall("w:num", NS):
+            self.nums[num.get(f"{{{W}}}numId", "")] = _parse_num(num)
+
+    def _resolve(self, num_id: str) -> tuple[str, dict[int, _Level]] | None:
+        num = self.nums.get(num_id)
+        if num is None:
+            return None
+        abstract_id = num.abstract
+        levels = self.abstracts.get(abstract_id, {})
+        link = self.links.get(abstract_id)
+        if not levels and link:  # numStyleLink: the levels are defined on the numbering style's list
+            linked = self.nums.get(self.style_numbering.get(link, ("", None))[0] or "")
+            if linked is not None:
+                abstract_id, levels = linked.abstract, self.abstracts.get(linked.abstract, {})
+        return abstract_id, {**levels, **num.levels}
+
+    def _num_pr(self, p: _Element) -> tuple[str | None, int | None, str]:
+        ppr = p.find("w:pPr", NS)
+        style = (_val(ppr, "pStyle") if ppr is not None else None) or self.default_style
+        num_pr = ppr.find("w:numPr", NS) if ppr is not None else None
+        num_id, ilvl = (_val(num_pr, "numId"), _val(num_pr, "ilvl")) if num_pr is not None else (None, None)
+        style_num, style_ilvl = self.style_numbering.get(style, (None, None))
+        level = _int(ilvl, -1) if ilvl is not None else style_ilvl
+        return num_id if num_id is not None else style_num, level, style
+
+    def label(self, p: _Element) -> str:
+        """The label Word shows before paragraph ``p`` (``一、``, ``（一）``, ``1.``), advancing the counters."""
+        num_id, ilvl, style = self._num_pr(p)
+        if not num_id or num_id == "0":
+            return ""
+        resolved = self._resolve(num_id)
+        if resolved is None:
+            return ""
+        abstract_id, levels = resolved
+        if ilvl is None or ilvl < 0:
+            ilvl = next((i for i, lvl in levels.items() if style and lvl.style == style), 0)
+        level = levels.get(ilvl)
+        if level is None:
+            return ""
+        counters = self._advance(num_id, abstract_id, ilvl, levels)
+        return _render(level, counters, levels)
+
+    def _advance(self, num_id: str, abstract_id: str, ilvl: int, levels: dict[int, _Level]) -> dict[int, int]:
+        counters = self.counters.setdefault(abstract_id, {})
+        if num_id not in self.used:  # a list restarted with startOverride begins there
+            self.used.add(num_id)
+            for index, start in self.nums[num_id].starts.items():
+                counters[index] = start - 1
+        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else levels[ilvl].start
+        for deeper in range(ilvl + 1, MAX_LEVELS):
+            restart = levels[deeper].restart if deeper in levels else None
+            if restart is None or (restart != 0 and ilvl < restart):
+                counters.pop(deeper, None)
+        return counters
+
+
+def _parse_num(num: _Element) -> _Num:
+    starts: dict[int, int] = {}
+    levels: dict[int, _Level] = {}
+    for override in num.findall("w:lvlOverride", NS):
+        index = _int(override.get(f"{{{W}}}ilvl"), 0)
+        start = _val(override, "startOverride")
+        if start is not None:
+            starts[index] = _int(start, 1)
+        lvl = override.find("w:lvl", NS)
+        if lvl is not None:
+            levels[index] = _parse_level(lvl)
+    return _Num(_val(num, "abstractNumId", "") or "", starts, levels)
+
+
+def _render(level: _Level, counters: dict[int, int], levels: dict[int, _Level]) -> str:
+    if level.fmt == "bullet":
+        return ""
+
+    def placeholder(match: re.Match[str]) -> str:
+        index = int(match.group(1)) - 1
+        ref = levels.get(index, _Level())
+        value = counters.get(index, ref.start)
+        return format_counter(value, "decimal" if level.legal and ref.fmt != "none" else ref.fmt)
+
+    label = re.sub(r"%([1-9])", placeholder, level.text).strip()
+    if not label or level.suffix == "nothing" or re.search(rf"[{CJK}]$", label):
+        return label
+    return label + " "
+
+
+def _style_numbering(styles: _Element | None) -> dict[str, tuple[str | None, int | None]]:
+    """style id → (numId, ilvl) from the style or the styles it is based on."""
+    if styles is None:
+        return {}
+    own: dict[str, tuple[str | None, int | None]] = {}
+    based: dict[str, str] = {}
+    for style in styles.findall("w:style", NS):
+        key = style.get(f"{{{W}}}styleId", "")
+        parent = _val(style, "basedOn")
+        if parent:
+            based[key] = parent
+        num_pr = style.find("w:pPr/w:numPr", NS)
+        if num_pr is not None:
+            ilvl = _val(num_pr, "ilvl")
+            own[key] = (_val(num_pr, "numId"), None if ilvl is None else _int(ilvl, 0))
+    return {key: found for key in {*own, *based} if (found := _inherited(key, own, based)) is not None}
+
+
+def _inherited(
+    key: str, own: dict[str, tuple[str | None, int | None]], based: dict[str, str]
+) -> tuple[str | None, int | None] | None:
+    for _ in range(20):  # basedOn chains are short; cycles are cut
+        if key in own:
+            return own[key]
+        if key not in based:
+            return None
+        key = based[key]
+    return None
+
+
+def _default_paragraph_style(styles: _Element | None) -> str:
+    if styles is None:
+        return ""
+    for style in styles.findall("w:style", NS):
+        if style.get(f"{{{W}}}type") == "paragraph" and style.get(f"{{{W}}}default") in ("1", "true", "on"):
+            return str(style.get(f"{{{W}}}styleId", ""))
+    return ""
+
+
+@dataclass
+class _DocxWalker:
+    """Walks the body in order, yielding (text, in_table) per paragraph and per table row."""
+
+    numbering: Numbering
+    run_content: Any
+
+    def paragraph_text(self, p: _Element) -> str:
+        parts = [self.numbering.label(p)]
+        for node in self.run_content(p):
+            tag = node.tag
+            if tag == W_T:
+                parts.append(node.text or "")
+            elif tag == W_TAB:
+                parts.append("\t")
+            elif tag == W_HYPHEN:
+                parts.append("-")
+            elif node.get(f"{{{W}}}type") in (None, "textWrapping"):  # w:br / w:cr; page breaks add nothing
+                parts.append("\n")
+        return "".join(parts)
+
+    def blocks(self, parent: _Element) -> Iterator[tuple[str, bool]]:
+        for child in parent.iterchildren():
+            tag = child.tag
+            if tag == W_P:
+                yield self.paragraph_text(child), False
+            elif tag == W_TBL:
+                yield from self.rows(child)
+            elif tag in (W_SDT, W_CUSTOM):
+                content = child.find("w:sdtContent", NS) if tag == W_SDT else child
+                if content is not None:
+                    yield from self.blocks(content)
+
+    def rows(self, table: _Element) -> Iterator[tuple[str, bool]]:
+        for tr in table.iter(W_TR):
+            if _nearest(tr, W_TBL) is not table:
+                continue  # a nested table's rows are read as part of their cell
+            cells = [self.cell_text(tc) for tc in tr.iter(W_TC) if _nearest(tc, W_TR) is tr]
+            if any(cell.strip() for cell in cells):
+                yield CELL_SEPARATOR.join(cells), True
+
+    def cell_text(self, tc: _Element) -> str:
+        texts = (text for text, _ in self.blocks(tc))
+        return " ".join(t.replace("\n", " ").strip() for t in texts if t.strip())
+
+
+def _nearest(element: _Element, tag: str) -> _Element | None:
+    parent = element.getparent()
+    while parent is not None and parent.tag != tag:
+        parent = parent.getparent()
+    return parent
+
+
+def _docx_problem(path: Path, data_head: bytes) -> str | None:
+    if data_head.startswith(OLE_MAGIC):
+        return f"文件“{path.name}”是旧版 Word（.doc）或其他 OLE 格式，请在 Word/WPS 中另存为 .docx"
+    if not data_head.startswith(b"PK"):
+        return f"文件“{path.name}”已损坏或不是 Word（.docx）文件（不是 zip 格式）"
+    return None
+
+
+def _related_element(part: Any, relationship: str) -> _Element | None:
+    try:
+        element: _Element = part.part_related_by(relationship).element
+    except (KeyError, AttributeError, ValueError):
+        return None
+    return element
+
+
+def _docx_raw_lines(path: Path) -> list[RawLine]:
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree  # type: ignore[import-untyped]
+
+    document = docx.Document(str(path))
+    part = document.part
+    numbering = Numbering(_related_element(part, RT.NUMBERING), _related_element(part, RT.STYLES))
+    walker = _DocxWalker(numbering, etree.XPath(RUN_CONTENT_XPATH, namespaces=NS))
+    raws: list[RawLine] = []
+    number = 0
+    for text, in_table in walker.blocks(document.element.body):
+        if not text.strip():
+            continue
+        number += 1
+        raws.extend(RawLine(piece, number, in_table=in_table) for piece in text.split("\n"))
+    return raws
+
+
+def read_docx(path: Path) -> Document:
+    """Paragraphs and table rows in document order, Word's auto-numbering labels prefixed."""
+    head = _head(path)
+    if isinstance(head, str):
+        return _failed(path, "docx", head)
+    early = _docx_problem(path, head)
+    if early:
+        return _failed(path, "docx", early)
+    try:
+        raws = _docx_raw_lines(path)
+    except zipfile.BadZipFile:
+        return _failed(path, "docx", f"文件“{path.name}”已损坏，无法作为 Word（.docx）打开")
+    except OSError as exc:
+        return _failed(path, "docx", _os_problem(path, exc))
+    except Exception as exc:  # python-docx/lxml raise many types for broken packages
+        return _failed(path, "docx", f"文件“{path.name}”不是有效的 Word（.docx）文件：{_detail(exc)}")
+    lines = normalise_located(raws, join_wraps=False)
+    problem = "" if lines else f"文件“{path.name}”没有文字内容"
+    return Document(file=str(path), kind="docx", lines=tuple(lines), problem=problem)

@@ -1,0 +1,40 @@
+"""Chinese messages for files that cannot be read; a reader returns them as ``Document.problem``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from jixiao.audit.model import Document
+
+Kind = Literal["txt", "docx", "pdf"]
+
+
+def _failed(path: Path, kind: Kind, problem: str, encoding: str = "") -> Document:
+    return Document(file=str(path), kind=kind, lines=(), problem=problem, encoding=encoding)
+
+
+def _os_problem(path: Path, exc: OSError) -> str:
+    name = path.name or str(path)
+    if isinstance(exc, FileNotFoundError):
+        return f"找不到文件“{name}”"
+    if isinstance(exc, IsADirectoryError):
+        return f"“{name}”是文件夹，不是文件"
+    if isinstance(exc, PermissionError):
+        return f"没有权限读取文件“{name}”"
+    return f"读取文件“{name}”失败：{exc.strerror or exc}"
+
+
+def _detail(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def _head(path: Path) -> bytes | str:
+    """The first bytes of the file, or a problem (missing, unreadable, empty)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        return _os_problem(path, exc)
+    return head or f"文件“{path.name}”是空的"
