@@ -209,3 +209,38 @@ def test_unreadable_file_is_a_finding(tmp_path: Path) -> None:
     result = audit_file(bad)
     assert [f.code for f in result.findings] == ["unreadable"]
     assert "broken.docx" in result.findings[0].message
+
+
+# --------------------------------------------------------------------------- another region's style, in GBK
+
+POTOU_STYLE = Path(__file__).parent / "fixtures" / "audit" / "potou-style-gbk.txt"
+
+
+def test_other_style_in_gbk_extraction() -> None:
+    result = audit_file(POTOU_STYLE)
+    assert result.document.encoding == "gb18030"
+    data = audit_json(result)
+    assert (data["unit"], data["year"], data["fill_date"], data["score"], data["grade"]) == (
+        "湛江市坡头区某局",
+        2022,
+        "2023-05-04",
+        96.0,
+        "良",
+    )
+    assert [(s["name"], s["score"], s["weight"]) for s in data["indicator_scores"]] == [
+        ("前期准备", 19.0, 20.0),
+        ("预算编制", 15.0, 15.0),
+        ("预算支出管理", 52.0, 55.0),
+        ("部门产出绩效", 12.0, 10.0),
+    ]
+
+
+def test_other_style_faults() -> None:
+    found = {(f.code, f.line) for f in audit_file(POTOU_STYLE).findings}
+    assert found == {
+        ("sum-mismatch", 7),  # 600.00 + 170.65 ≠ 776.65, reported once
+        ("score-over-weight", 16),  # 12 of 10
+        ("grade-mismatch", 18),  # 96 is 优, not 良好
+        ("total-mismatch", 18),  # 19 + 15 + 52 + 12 = 98 ≠ 96
+        ("missing-section", None),  # no 自评工作开展情况
+    }

@@ -143,12 +143,19 @@ def _deeper(kind: str, than: str) -> bool:
     return _LEVEL.get(kind, 9) > _LEVEL.get(than, 9)
 
 
+def _section_name(pattern: str) -> str:
+    """A section pattern as readers know it: "(?:单位|部门)的?基本情况" → "单位基本情况"."""
+    return re.sub(r"\(\?:([^|)]+)[^)]*\)|\?|\|.*$", r"\1", pattern).replace("的", "")
+
+
 def sections_present(doc: Document, found: Extracted) -> list[Finding]:
+    """The outline is the one of which at least two sections are present; report the others missing."""
     text = doc.text
-    outline = next((name for name, hints in p.OUTLINE_HINTS.items() if any(h in text for h in hints)), None)
-    if outline is None or not doc.lines:
+    present = {name: [s for s in sections if re.search(s, text)] for name, sections in p.SECTIONS.items()}
+    outline = max(present, key=lambda name: len(present[name]))
+    if len(present[outline]) < 2 or not doc.lines:
         return []
-    missing = [s.split("|")[0] for s in p.SECTIONS[outline] if not re.search(s, text)]
+    missing = [_section_name(s) for s in p.SECTIONS[outline] if s not in present[outline]]
     return [_f("warning", "missing-section", f"缺少规定的部分：{'、'.join(missing)}")] if missing else []
 
 

@@ -110,6 +110,12 @@ def run_checks(doc: Document, found: Extracted, checks: Iterable[Check] = CHECKS
     if doc.problem and not doc.lines:
         return unreadable(doc, found)
     findings: list[Finding] = []
+    seen_sums: set[int | None] = set()
     for check in checks:
-        findings += check(doc, found)
+        for finding in check(doc, found):
+            if finding.code == "sum-mismatch" and finding.line is not None:
+                if finding.line in seen_sums:
+                    continue  # 支出 = 基本 + 项目 stated in one sentence is one fault, found by two checks
+                seen_sums.add(finding.line)
+            findings.append(finding)
     return sorted(findings, key=lambda f: (f.line or 0, f.code))

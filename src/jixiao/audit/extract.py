@@ -39,7 +39,7 @@ def _metadata(lines: tuple[Line, ...], found: Extracted) -> None:
         _first(found, "score", line, list(p.TOTAL_SCORE), "score", Decimal)
         _grade(line, found)
         if found.unit is None:
-            _first(found, "unit", line, [p.OPENING_UNIT], "unit", str.strip)
+            _first(found, "unit", line, [p.OPENING_UNIT, p.TITLE_UNIT], "unit", str.strip)
         if "opening_unit" not in found.quotes and (m := p.OPENING_UNIT.search(line.text)):
             found.quotes["opening_unit"] = (m["unit"].strip(), line.number)
 

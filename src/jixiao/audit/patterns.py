@@ -69,6 +69,7 @@ TRANSFER = re.compile(
 )
 
 UNIT_LABELS = re.compile(r"^(?:部门名称|单位名称|评价单位|预算单位)(?:（公章）|\(公章\))?[:：]\s*(?P<unit>\S.*)$")
+TITLE_UNIT = re.compile(r"^(?P<unit>[\u4e00-\u9fff（）()]{4,40}?)(?:\d{4}年度?)(?:部门)?整体(?:支出)?绩效")
 OPENING_UNIT = re.compile(r"现将\s*\d{4}\s*年度?[（(]?(?P<unit>[^）)]+?)[）)]?(?:部门)?整体")
 TITLE_YEAR = (
     re.compile(r"评价年度[:：]\s*(?P<year>\d{4})"),
@@ -95,9 +96,8 @@ TOTAL_AFTER_PARTS = re.compile(
 )
 
 SECTIONS = {
-    "zhanjiang": ("单位基本情况", "自评工作开展情况", "绩效自评情况", "存在问题", "改进措施"),
-    "lechang": ("部门的基本情况", "自评结论", "绩效分析", "存在问题", "建议|改进措施"),
+    "zhanjiang": ("(?:单位|部门)的?基本情况", "自评工作开展情况", "绩效自评情况", "存在问题", "改进措施"),
+    "lechang": ("(?:部门|单位)的?基本情况", "自评结论", "绩效分析", "存在问题", "建议|改进措施"),
 }
-OUTLINE_HINTS = {"zhanjiang": ("自评工作开展情况", "绩效自评情况"), "lechang": ("自评结论", "绩效分析")}
 APPENDIX_TABLE = re.compile(r"^\s*附件\s*\d*\s*[：:]?\s*(?:数据表|评分表|.{0,20}(?:数据表|评分表))")
 INLINE_POINT = re.compile(r"(?:^|[。；：:])\s*(?P<n>[一二三四五六七八九十]+)是")
