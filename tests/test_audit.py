@@ -244,3 +244,11 @@ def test_other_style_faults() -> None:
         ("total-mismatch", 18),  # 19 + 15 + 52 + 12 = 98 ≠ 96
         ("missing-section", None),  # no 自评工作开展情况
     }
+
+
+def test_stated_ratios_with_their_inputs_are_extracted_and_recomputed() -> None:
+    ratios = {r["name"]: r for r in audit_json(audit_file(ZHANJIANG))["ratios"]}
+    assert ratios["支出完成率"]["inputs"] == [4276.91, 4029.42, 378.68]
+    assert ratios["支出完成率"]["stated"] == ratios["支出完成率"]["recomputed"] == 97.02
+    assert ratios["国库集中支付结转结余存量资金变动率"]["recomputed"] == -79.72
+    assert ratios["单位当年度结转结余额与当年度收入总额的比率"]["stated"] == 2.98

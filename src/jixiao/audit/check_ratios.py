@@ -45,7 +45,7 @@ def _in_wan(raw: str) -> str:
     return re.sub(r"(?P<n>\d[\d,]*(?:\.\d+)?)(?P<unit>亿元|(?<!万)元)", convert, raw)
 
 
-def _ratio_of(raw: str, stated: Decimal) -> Decimal | None:
+def ratio_of(raw: str, stated: Decimal) -> Decimal | None:
     text = _arith(raw)
     value = _evaluate(text)
     if value is not None and "*100" not in text and abs(value) < 10 and abs(stated) >= Decimal("0.1"):
@@ -54,10 +54,10 @@ def _ratio_of(raw: str, stated: Decimal) -> Decimal | None:
 
 
 def _recompute(raw: str, stated: Decimal, quote: str, line: Line) -> list[Finding]:
-    value = _ratio_of(raw, stated)
+    value = ratio_of(raw, stated)
     if value is None or _agrees(value, stated):
         return []
-    converted = _ratio_of(_in_wan(raw), stated)
+    converted = ratio_of(_in_wan(raw), stated)
     if converted is not None and _agrees(converted, stated):
         message = "算式中的金额单位不一致（元与万元混用），换算为万元后才与结果相符"
         return [_f("warning", "unit-suspect", message, quote, line.number)]

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from . import numbers_zh as nz
 from . import patterns as p
-from .model import Document, Extracted, Figure, IndicatorScore, Line
+from .model import Document, Extracted, Figure, IndicatorScore, Line, StatedRatio
 
 
 def extract(doc: Document) -> Extracted:
@@ -19,6 +19,7 @@ def extract(doc: Document) -> Extracted:
     _metadata(doc.lines, found)
     for line in doc.lines:
         _figures(line, found)
+        _ratios(line, found)
     _scores(doc.lines, found)
     return found
 
@@ -95,6 +96,25 @@ def _figures(line: Line, found: Extracted) -> None:
         if key is not None:
             quote = line.text[max(0, start - 24) : end]
             found.figures.setdefault(key, []).append(Figure(key, value, unit, quote, line.number))
+
+
+def _ratios(line: Line, found: Extracted) -> None:
+    for match in p.FORMULA.finditer(line.text):
+        head = line.text[: match.start()]
+        name = re.split(r"[，,。；;：:]", head)[-1].split("=")[0].strip()
+        name = re.sub(r"^[一二三四五六七八九十]+是", "", name)
+        numbers = re.findall(r"\d+(?:\.\d+)?", match["expr"])
+        inputs = tuple(Decimal(n) for n in numbers if n not in ("1", "100"))
+        found.ratios.append(
+            StatedRatio(
+                name,
+                match["expr"].strip(),
+                inputs,
+                Decimal(match["result"]),
+                line.text[max(0, match.start() - len(name) - 1) : match.end()],
+                line.number,
+            )
+        )
 
 
 # --------------------------------------------------------------------------- scores

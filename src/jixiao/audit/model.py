@@ -68,6 +68,18 @@ class IndicatorScore:
     line: int
 
 
+@dataclass(frozen=True, slots=True)
+class StatedRatio:
+    """A ratio the report computes with a formula: its name, the figures it uses and the stated result."""
+
+    name: str
+    expression: str
+    inputs: tuple[Decimal, ...]
+    stated: Decimal  # percent
+    quote: str
+    line: int
+
+
 @dataclass
 class Extracted:
     """Everything the extractor found; keys absent from the document stay None / empty."""
@@ -79,5 +91,6 @@ class Extracted:
     grade: str | None = None
     figures: dict[str, list[Figure]] = field(default_factory=dict)
     indicator_scores: list[IndicatorScore] = field(default_factory=list)
+    ratios: list[StatedRatio] = field(default_factory=list)
     bonus: Decimal | None = None
     quotes: dict[str, tuple[str, int]] = field(default_factory=dict)  # where unit/year/score… were found

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..audit.check_ratios import ratio_of
 from ..audit.checks import run_checks
 from ..audit.extract import extract
-from ..audit.model import Document, Extracted, Finding
+from ..audit.model import Document, Extracted, Finding, StatedRatio
 from ..audit.readers import read
 from .scoring import UnusableInput
 
@@ -61,6 +62,18 @@ def _number(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
+def _ratio(ratio: StatedRatio) -> dict[str, Any]:
+    recomputed = ratio_of(ratio.expression, ratio.stated)
+    return {
+        "name": ratio.name,
+        "expression": ratio.expression,
+        "inputs": [float(i) for i in ratio.inputs],
+        "stated": float(ratio.stated),
+        "recomputed": None if recomputed is None else float(round(recomputed, 2)),
+        "line": ratio.line,
+    }
+
+
 def _finding(f: Finding, pages: dict[int, int | None]) -> dict[str, Any]:
     data: dict[str, Any] = {
         "severity": f.severity,
@@ -91,6 +104,7 @@ def audit_json(result: Audited) -> dict[str, Any]:
         "indicator_scores": [
             {"name": s.name, "score": float(s.score), "weight": _number(s.weight)} for s in found.indicator_scores
         ],
+        "ratios": [_ratio(r) for r in found.ratios],
         "findings": [_finding(f, pages) for f in result.findings],
     }
 

@@ -60,8 +60,9 @@ def report_format(path: Path) -> str:
     return fmt
 
 
-def write_reports(evaluations: Sequence[Path], outputs: Sequence[Path],
-                  progress: Callable[[], None] = lambda: None) -> list[Outcome]:
+def write_reports(
+    evaluations: Sequence[Path], outputs: Sequence[Path], progress: Callable[[], None] = lambda: None
+) -> list[Outcome]:
     """Build and write every report; PDFs are converted together at the end."""
     outcomes: list[Outcome] = []
     pending_pdf: list[tuple[Report, Path, Outcome]] = []
