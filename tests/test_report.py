@@ -97,7 +97,7 @@ def test_lechang_analysis_reads_like_the_report() -> None:
         in text
     )
     assert "资金下达合法性不适用，其3分调整至本指标" in text
-    assert "自评分数为100分，等级为优（其中指标得分98分，加分项3.5分）" in text
+    assert "自评分数为100分，等级为优（其中指标得分98分，加分项3.5分，合计101.5分，超过满分，按100分计）" in text
     assert "经评审调整为0分" in text
 
 
@@ -180,3 +180,23 @@ def test_all_numbers_in_the_score_sentence_agree(name: str) -> None:
     assert match is not None
     assert Decimal(match[1]) == source.scorecard.total
     assert match[2] == source.scorecard.grade
+
+
+def test_caps_are_stated_in_words(tmp_path: Path) -> None:
+    text = report_of("lechang-2023").text()
+    assert "（其中指标得分98分，加分项3.5分，合计101.5分，超过满分，按100分计）" in text
+    table = (EXAMPLES.parent / "src/jixiao/frameworks/data/lechang-2023.yaml").read_text(encoding="utf-8")
+    table = table.replace("cap: 100\n", 'cap: 100\ncaps:\n  - {when: "@execution.staffing < 80", max: 89}\n')
+    (tmp_path / "capped.yaml").write_text(table, encoding="utf-8")
+    evaluation = (
+        (EXAMPLES / "lechang-2023.yaml")
+        .read_text(encoding="utf-8")
+        .replace("framework: lechang-2023", f"framework: {tmp_path / 'capped.yaml'}")
+    )
+    (tmp_path / "e.yaml").write_text(evaluation, encoding="utf-8")
+    _, source, why = prepare(tmp_path / "e.yaml")
+    assert source is not None, why
+    assert source.scorecard.total == Decimal(89)
+    capped = build_report(source).text()
+    assert "因“@execution.staffing < 80”成立，总分不超过89分，按89分计" in capped
+    assert "自评分数为89分，等级为良" in capped

@@ -141,9 +141,21 @@ def score_sentence(source: Source) -> str:
         extras.append(f"{fw.bonus.name}{fmt_points(card.bonus)}分")
     if fw.penalty is not None and card.penalty:
         extras.append(f"{fw.penalty.name}{fmt_points(card.penalty)}分")
+    extras += _capping(source)
     if extras:
         text += f"（其中指标得分{fmt_points(card.base or 0)}分，{'，'.join(extras)}）"
     return text + "。"
+
+
+def _capping(source: Source) -> list[str]:
+    """How the total was capped: at the table's maximum, or by a condition tied to 执行率 etc."""
+    card, fw = source.scorecard, source.framework
+    raw = (card.base or 0) + (card.bonus or 0) - (card.penalty or 0)
+    out = []
+    if raw > fw.cap:
+        out.append(f"合计{fmt_points(raw)}分，超过满分，按{fmt_points(fw.cap)}分计")
+    out += [part for part in card.total_explanation.split("；") if "总分不超过" in part]
+    return out
 
 
 def bonus_blocks(source: Source) -> list[Block]:
