@@ -308,6 +308,50 @@ def framework_show(table: Annotated[str, typer.Argument(help="内置评分表编
     print_issues(loaded.issues)
 
 
+@framework_app.command("import")
+def framework_import(
+    source: Annotated[
+        Path, typer.Argument(help="评分表工作簿（.xlsx，列：一级指标、二级指标、三级指标、分值、指标解释、评分标准）")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出的评分表 YAML 文件")],
+    table_id: Annotated[str, typer.Option("--id", help="评分表编号（小写字母、数字、连字符）")],
+    name: Annotated[str, typer.Option("--name", help="评分表名称")] = "",
+    issuer: Annotated[str, typer.Option("--issuer", help="发布机关")] = "",
+    region: Annotated[str, typer.Option("--region", help="地区")] = "",
+    year: Annotated[list[int] | None, typer.Option("--year", help="适用年度，可多次给出")] = None,
+    outline: Annotated[str, typer.Option("--outline", help="报告提纲：zhanjiang 或 lechang")] = "zhanjiang",
+    provenance: Annotated[str, typer.Option("--provenance", help="official | reconstructed | example")] = "official",
+) -> None:
+    """把财政局的 .xlsx 评分表转换为 YAML：读出指标树、分值，并按评分标准的文字识别评分规则。"""
+    meta = {
+        "id": table_id,
+        "version": 1,
+        "name": name or source.stem,
+        "issuer": issuer,
+        "region": region,
+        "years": year or [],
+        "provenance": provenance,
+        "source": f"由 {source.name} 导入",
+        "outline": outline,
+    }
+    try:
+        imported, _ = scoring.import_table(source, output, {k: v for k, v in meta.items() if v != ""})
+    except UnusableInput as error:
+        fail_unusable(error.message)
+        return
+    nodes = imported.loaded.framework.walk() if imported.loaded.framework else []
+    leaves = sum(1 for node, _ in nodes if node.is_leaf)
+    out.print(f"已从工作表“{imported.sheet}”导入 {len(nodes)} 项指标（末级 {leaves} 项），写入 {output}")
+    if imported.unread:
+        names = "、".join(imported.unread)
+        err.print(
+            f"{SEVERITY_ZH[Severity.WARNING]} 以下 {len(imported.unread)} 项的评分标准未能识别为计算规则，"
+            f"已按“分级评判”（judgement）导入，请核对：{names}"
+        )
+    print_issues(imported.loaded.issues)
+    exit_for(imported.loaded.issues)
+
+
 @framework_app.command("list")
 def framework_list() -> None:
     """列出内置评分表。"""

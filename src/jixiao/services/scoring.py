@@ -160,3 +160,22 @@ def score_json(scored: Scored) -> dict[str, Any]:
         "indicators": indicators,
         "issues": [issue_json(i) for i in scored.issues],
     }
+
+
+def import_table(source: Path, output: Path, meta: dict[str, Any]) -> tuple[Any, str]:
+    """Convert a bureau's .xlsx table to YAML at ``output``; the import result and the YAML written.
+
+    The YAML is written even when it has errors, so nothing the bureau entered is lost; the caller
+    reports the issues.
+    """
+    from ..frameworks.xlsx_import import TableImportError, import_xlsx, to_yaml
+
+    if not source.exists():
+        raise UnusableInput(f"{source}：文件不存在")
+    try:
+        imported = import_xlsx(source, meta)
+    except TableImportError as error:
+        raise UnusableInput(error.message) from error
+    text = to_yaml(imported.document)
+    output.write_text(text, encoding="utf-8")
+    return imported, text

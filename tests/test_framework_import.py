@@ -1,0 +1,160 @@
+"""`jixiao framework import`: a bureau's .xlsx scoring table becomes a valid jixiao/framework@1 YAML."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from jixiao.cli import app
+from jixiao.frameworks.criteria_zh import rule_from_text
+from jixiao.frameworks.loader import load_path
+
+runner = CliRunner()
+
+ROWS = [  # 一级, 二级, 三级, 分值, 指标解释, 评分标准
+    ("部门决策（30分）", "目标设定", "绩效目标合理性", 5, "目标是否依据充分", "符合要求的得5分，部分符合酌情扣分。"),
+    (None, None, "绩效指标明确性", 5, "指标是否清晰可衡量", "①已设置绩效指标，2分；②指标清晰、可衡量，3分。"),
+    (
+        None,
+        "预算配置",
+        "在职人员控制率",
+        10,
+        "在职人员数/编制数",
+        "以100%为标准。在职人员控制率≦100%,计10分;每超过一个百分点扣0.5分,扣完为止。",
+    ),
+    (
+        None,
+        None,
+        "重点支出安排率",
+        10,
+        "重点项目支出/项目总支出",
+        "重点支出安排率≥90%,计10分;80%(含)-90%,计8分;70%(含)-80%,计6分;低于70%不得分。",
+    ),
+    ("部门管理", "预算执行", "预算完成率", 30, "预算完成数/预算数", "按完成比例计算得分,满分为止。"),
+    (None, "资金合规", "资金使用合规性", 10, "是否合规", "以上情况每出现一例不符合要求的扣2分,扣完为止。"),
+    (None, None, "结转结余情况", 10, "结转结余", "无结余,10分;有结余,但不超过上年结转,6分;结余超过上年结转,不得分。"),
+    ("部门绩效", "履职效益", "社会效益", 20, "社会效益", "酌情评分。"),
+    ("合计", None, None, 100, None, None),
+]
+
+
+def bureau_workbook(path: Path, rows: list[tuple[object, ...]] = ROWS) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "评分表"
+    sheet.append(["某市部门整体支出绩效评价指标体系"])
+    sheet.append(["一级指标", "二级指标", "三级指标", "分值", "指标解释", "评分标准"])
+    for row in rows:
+        sheet.append(list(row))
+    sheet.merge_cells("A3:A6")  # merged cells carry down
+    book.save(path)
+    return path
+
+
+def run_import(tmp_path: Path, source: Path) -> tuple[int, str, Path]:
+    out = tmp_path / "table.yaml"
+    result = runner.invoke(
+        app,
+        [
+            "framework",
+            "import",
+            str(source),
+            "-o",
+            str(out),
+            "--id",
+            "city-2024",
+            "--name",
+            "某市评分表",
+            "--year",
+            "2024",
+        ],
+        env={"COLUMNS": "200"},
+    )
+    return result.exit_code, result.output, out
+
+
+def test_import_gives_a_valid_table_with_rules_read_from_the_wording(tmp_path: Path) -> None:
+    code, output, out = run_import(tmp_path, bureau_workbook(tmp_path / "表.xlsx"))
+    assert code == 0, output
+    assert "社会效益" in output and "绩效目标合理性" in output  # wording read as judgement, named
+    loaded = load_path(out)
+    assert loaded.framework is not None, [i.message for i in loaded.issues]
+    fw = loaded.framework
+    assert [(n.name, n.weight) for n in fw.indicators] == [("部门决策", 30), ("部门管理", 50), ("部门绩效", 20)]
+    rules = {node.name: node.rule.type for node, _ in fw.walk() if node.rule is not None}
+    assert rules == {
+        "绩效目标合理性": "judgement",
+        "绩效指标明确性": "checklist",
+        "在职人员控制率": "threshold",
+        "重点支出安排率": "bands",
+        "预算完成率": "proportional",
+        "资金使用合规性": "per_occurrence",
+        "结转结余情况": "categorical",
+        "社会效益": "judgement",
+    }
+
+
+def test_written_yaml_has_the_hash_of_the_imported_table(tmp_path: Path) -> None:
+    from jixiao.services.scoring import import_table
+
+    meta = {"id": "city-2024", "version": 1, "name": "某市评分表", "provenance": "official", "source": "t.xlsx"}
+    imported, text = import_table(bureau_workbook(tmp_path / "t.xlsx"), tmp_path / "t.yaml", meta)
+    written = load_path(tmp_path / "t.yaml").framework
+    assert imported.loaded.framework is not None and written is not None
+    assert written.sha256 == imported.loaded.framework.sha256
+    assert written.total == Decimal(100)
+    assert "在职人员控制率" in text and "\\u" not in text  # Chinese written as is
+
+
+def test_stated_group_weight_that_disagrees_is_an_error(tmp_path: Path) -> None:
+    rows = [("部门决策（35分）", *ROWS[0][1:]), *ROWS[1:]]
+    code, output, out = run_import(tmp_path, bureau_workbook(tmp_path / "t.xlsx", rows))
+    assert code == 1
+    assert "weight-sum" in output
+    assert out.exists()  # nothing the bureau entered is lost
+
+
+def test_not_a_workbook_and_no_header_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a zip")
+    code, output, _ = run_import(tmp_path, bad)
+    assert code == 2 and "无法作为 .xlsx 工作簿打开" in output
+    book = Workbook()
+    book.active.append(["名称", "数量"])
+    book.save(tmp_path / "plain.xlsx")
+    code, output, _ = run_import(tmp_path, tmp_path / "plain.xlsx")
+    assert code == 2 and "表头" in output
+
+
+def test_text_weight_is_named_with_its_row(tmp_path: Path) -> None:
+    rows = [(*ROWS[0][:3], "五分", *ROWS[0][4:]), *ROWS[1:]]
+    code, output, _ = run_import(tmp_path, bureau_workbook(tmp_path / "t.xlsx", rows))
+    assert code == 2 and "第3行" in output and "不是数字" in output
+
+
+@pytest.mark.parametrize(
+    ("text", "weight", "expected"),
+    [
+        (
+            "以100%为标准。在职人员控制率≦100%,计5分;每超过一个百分点扣0.5分,扣完为止。",
+            5,
+            {"type": "threshold", "standard": 100, "direction": "max", "per": Decimal("0.5")},
+        ),
+        (
+            "以95%为标准，每低于一个百分点扣1分，不足一个百分点按一个计。",
+            5,
+            {"type": "threshold", "standard": 95, "direction": "min", "per": 1, "steps": "ceil"},
+        ),
+        ("按完成比例计算得分,满分为止。", 10, {"type": "proportional", "target": 100}),
+        ("以上情况每出现一例不符合要求的扣1分,扣完为止。", 4, {"type": "per_occurrence", "per": 1}),
+        ("是，计2分；否，不得分。", 2, {"type": "yes_no"}),
+        ("由评价组综合评定。", 5, {"type": "judgement"}),
+    ],
+)
+def test_rules_read_from_wording(text: str, weight: int, expected: dict[str, object]) -> None:
+    rule, _ = rule_from_text(text, Decimal(weight))
+    assert rule == expected
