@@ -252,3 +252,17 @@ def test_stated_ratios_with_their_inputs_are_extracted_and_recomputed() -> None:
     assert ratios["支出完成率"]["stated"] == ratios["支出完成率"]["recomputed"] == 97.02
     assert ratios["国库集中支付结转结余存量资金变动率"]["recomputed"] == -79.72
     assert ratios["单位当年度结转结余额与当年度收入总额的比率"]["stated"] == 2.98
+
+
+def test_colon_forms_full_width_digits_and_thousands_separators() -> None:
+    data = audit_json(audit_file(Path(__file__).parent / "fixtures" / "audit" / "variant-colons.txt"))
+    assert (data["unit"], data["year"], data["fill_date"], data["score"], data["grade"]) == (
+        "某县农业农村局",
+        2023,
+        "2024-03-08",
+        92.0,
+        "优",
+    )
+    assert data["figures"]["income_budget"] == data["figures"]["expenditure_budget"] == 1234.56  # １，２３４．５６
+    assert data["ratios"][0]["recomputed"] == 95.62
+    assert data["findings"] == []
