@@ -266,3 +266,15 @@ def test_colon_forms_full_width_digits_and_thousands_separators() -> None:
     assert data["figures"]["income_budget"] == data["figures"]["expenditure_budget"] == 1234.56  # １，２３４．５６
     assert data["ratios"][0]["recomputed"] == 95.62
     assert data["findings"] == []
+
+
+def test_a_table_run_together_by_a_pdf_text_layer_is_not_read_as_prose() -> None:
+    from jixiao.audit.check_base import looks_tabular
+
+    dump = "项目预算数决算数1基本支出795.87795.872项目支出117.10117.103合计912.97912.974三公经费66.003.14"
+    prose = "2023年我办累计支出912.97万元，其中基本支出795.87万元，项目支出117.10万元，合计912.97万元。"
+    assert looks_tabular(dump)
+    assert not looks_tabular(prose)
+    text = generated_text("lechang-2023").replace("四、主要绩效", f"{dump}\n四、主要绩效")
+    _, findings = audit_text(text)
+    assert [f for f in findings if f.severity == "error"] == []

@@ -70,9 +70,21 @@ def prose(doc: Document) -> list[Line]:
     for line in doc.lines:
         if p.APPENDIX_TABLE.match(line.text):
             break
-        if not line.in_table and line.text.count("|") < 2:
+        if not line.in_table and line.text.count("|") < 2 and not looks_tabular(line.text):
             lines.append(line)
     return lines
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+_PUNCTUATION = re.compile(r"[，。；、：,;:！？]")
+
+
+def looks_tabular(text: str) -> bool:
+    """A table's cells run together (a PDF text layer): many numbers, hardly any punctuation."""
+    numbers = len(_NUMBER.findall(text))
+    return numbers >= 8 and len(_PUNCTUATION.findall(text)) * 100 < 3 * len(text)
 
 
 def _f(severity: str, code: str, message: str, quote: str = "", line: int | None = None) -> Finding:
