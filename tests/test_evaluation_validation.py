@@ -285,9 +285,10 @@ def test_data_ids_must_be_snake_case(key: str) -> None:
     expect(issues, "key-invalid", path, key)
 
 
-def test_empty_data_value_is_a_warning() -> None:
-    issues = load(evaluation(data={"income_budget": "null"})).issues
-    expect(issues, "value-empty", "data.income_budget", severity=Severity.WARNING)
+def test_empty_data_value_means_not_entered() -> None:
+    loaded = load(evaluation(data={"income_budget": "null"}))
+    assert not [i for i in loaded.issues if i.path == "data.income_budget"]
+    assert loaded.evaluation is not None and "income_budget" not in loaded.evaluation.data
 
 
 # --------------------------------------------------------------------------- integers

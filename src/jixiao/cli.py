@@ -144,6 +144,31 @@ def _print_outcomes(outcomes: list[documents.Outcome]) -> None:
 
 
 @app.command()
+def init(
+    table: Annotated[str, typer.Argument(help="内置评分表编号或评分表 YAML 文件")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="要生成的评价数据文件（.yaml）")],
+    unit: Annotated[str, typer.Option("--unit", help="单位名称")] = "",
+    year: Annotated[int, typer.Option("--year", help="评价年度")] = 0,
+) -> None:
+    """生成评价数据模板：列出评分表用到的每项数据、每个指标需要填报的内容及评分标准。"""
+    from datetime import date
+
+    from .services.template import evaluation_template
+
+    if output.exists():
+        fail_unusable(f"{output} 已存在，为免覆盖已填写的内容，请换一个文件名")
+    loaded = _load(table)
+    if loaded.framework is None:
+        print_issues(loaded.issues)
+        exit_for(loaded.issues)
+        return
+    framework = loaded.framework
+    year = year or (framework.years[-1] if framework.years else date.today().year - 1)
+    output.write_text(evaluation_template(framework, unit or "（单位名称）", year), encoding="utf-8")
+    out.print(f"[green]已生成[/green] {output}：填写后运行 jixiao score {output}")
+
+
+@app.command()
 def report(
     evaluations: Annotated[list[Path], typer.Argument(help="一个或多个评价数据文件")],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出文件（.docx .pdf .html .md），多个评价时为目录")],

@@ -330,6 +330,8 @@ class _Run(LeafScoring):
                 self.move(leaf_state, self.state[policy.target])
 
     def move(self, source: LeafState, target: LeafState) -> None:
+        if target.active and not target.applicable and target.score is None:
+            return  # the target cannot be scored (its own error is reported): nothing more to say here
         if not (target.active and target.applicable):
             self.error(
                 "move-to-invalid",

@@ -167,16 +167,14 @@ def _group(r: Reader, raw: Any) -> Group:
 def _data(r: Reader, raw: Any) -> dict[str, Decimal]:
     entries = r.mapping(raw, "data") if raw is not None else {}
     data: dict[str, Decimal] = {}
-    for key, value in (entries or {}).items():
+    for key in entries or {}:
         where = key_path("data", str(key))
         if not _SNAKE.match(str(key)):
             r.error("key-invalid", where, f"数据项“{key}”应为小写蛇形命名（如 income_final）")
             continue
         number = r.get(entries or {}, str(key), "data", "decimal")
         if number is None:
-            if value is None:
-                r.warn("value-empty", where, f"{where} 为空，视为未填报")
-            continue
+            continue  # empty: not entered (the engine names what a score needs); a wrong type is an error
         if _check_field(r, str(key), number, where):
             data[str(key)] = number
     return data

@@ -1,0 +1,118 @@
+"""Use case: a commented evaluation skeleton for a table — every figure it uses, every input it needs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..core import expr
+from ..core.fields import STANDARD_FIELDS
+from ..core.model import RULE_NAMES_ZH, Framework, Indicator
+from ..core.numbers import fmt_points
+from ..core.rules import describe
+
+_INPUT_BY_RULE = {
+    "judgement": "{score: , reason: }",
+    "checklist": "{checked: []}",
+    "per_occurrence": "{count: }",
+    "yes_no": "{value: }",
+    "categorical": "{choice: }",
+    "proportional": "{value: }",
+    "threshold": "{value: }",
+    "bands": "{value: }",
+}
+TEXT_SECTIONS = (
+    ("functions", "工作职能"),
+    ("staffing", "人员情况"),
+    ("key_work", "年度总体工作和重点工作任务"),
+    ("goals", "部门整体支出绩效目标"),
+    ("process", "自评工作过程"),
+    ("results", "社会经济效益 / 主要绩效"),
+    ("experience", "主要做法和经验"),
+    ("problems", "存在问题"),
+    ("measures", "改进措施"),
+    ("other", "其他自评情况"),
+)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _fields(framework: Framework) -> list[str]:
+    used: set[str] = set()
+    for node, _ in framework.walk():
+        if node.value is not None:
+            used |= expr.names(node.value)
+    lines = []
+    for field in STANDARD_FIELDS.values():
+        if field.id in used:
+            lines.append(f"  {field.id}:   # {field.name}（{field.unit}）")
+    for name in sorted(used - set(STANDARD_FIELDS)):
+        declared = framework.fields.get(name)
+        label = f"{declared.name}（{declared.unit}）" if declared else name
+        lines.append(f"  {name}:   # {label}")
+    return lines
+
+
+def _input(leaf: Indicator) -> list[str]:
+    assert leaf.rule is not None
+    kind = leaf.rule.type
+    computed = leaf.value is not None and kind in ("proportional", "threshold", "bands", "per_occurrence", "yes_no")
+    note = f"{leaf.name}（{fmt_points(leaf.weight)}分，{RULE_NAMES_ZH[kind]}）"
+    criteria = (leaf.criteria or describe(leaf.rule, leaf.weight, leaf.unit)).replace("\n", " ")
+    lines = [f"  # {note}：{criteria}"]
+    if kind == "checklist":
+        lines += [f"  #   {i}: {item.text}（{fmt_points(item.points)}分）" for i, item in enumerate(leaf.rule.items)]  # type: ignore[union-attr]
+    if kind == "categorical":
+        lines += [f"  #   {i}: {o.text}（{fmt_points(o.score)}分）" for i, o in enumerate(leaf.rule.options)]  # type: ignore[union-attr]
+    if leaf.not_applicable is not None:
+        lines.append("  #   不适用时填 {applicable: false, reason: …}")
+    if computed:
+        lines.append(
+            f"  # 由数据表计算：{leaf.formula_text or leaf.value_text}；数据不全时可填 {{value: …, reason: …}}"
+        )
+        return lines
+    lines.append(f"  {leaf.id}: {_INPUT_BY_RULE[kind]}")
+    return lines
+
+
+def evaluation_template(framework: Framework, unit: str, year: int) -> str:
+    """The YAML text of a skeleton evaluation for ``framework``."""
+    lines = [
+        f"# {framework.name}（{framework.id} 第{framework.version}版）评价数据",
+        "# 金额以万元计，比率以百分数计（97.02 表示 97.02%）；只写数字，不带单位。",
+        "# 填好后运行：jixiao score 本文件   查看评分表与需要补充的内容",
+        "format: jixiao/evaluation@1",
+        f"framework: {framework.id}",
+        f"year: {year}",
+        f"fill_date: {date.today().isoformat()}",
+        "notice:            # 通知文号，如 某财绩〔2025〕1号",
+        "notice_title:      # 通知标题",
+        "unit:",
+        f"  name: {_quote(unit)}",
+        "  head:            # 单位负责人",
+        "  filler:          # 填报人",
+        "  phone:",
+        "  internal_bodies: []",
+        "group:             # 自评工作小组",
+        "  formed:",
+        "  leader:",
+        "  deputies: []",
+        "  members: []",
+        "data:              # 数据表",
+        *_fields(framework),
+        "inputs:            # 各指标的评判、所选项与说明",
+    ]
+    for node, _ in framework.walk():
+        if node.is_leaf:
+            lines += _input(node)
+        elif node.alternatives:
+            ids = "、".join(c.id for c in node.children)
+            lines += [f"  # {node.name}：二者择其一（{ids}）", f"  {node.id}: {{choose: }}"]
+    if framework.bonus is not None:
+        lines += [f"bonus: []          # {framework.bonus.name}：- {{item: 奖项, points: 1, basis: 文号}}"]
+    if framework.penalty is not None:
+        lines += [f"penalty: []        # {framework.penalty.name}"]
+    lines += ["text:              # 报告各部分的文字，由单位填写"]
+    lines += [f"  {key}: ''   # {title}" for key, title in TEXT_SECTIONS]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,51 @@
+"""`jixiao init`: a commented evaluation skeleton for any table, that scoring then completes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from jixiao.cli import app
+from jixiao.frameworks.loader import builtin_ids
+from jixiao.services.scoring import score_file
+
+runner = CliRunner()
+# "fill this in" — and move-to-invalid where a table's not-applicable policies meet with no data at all
+WHAT_A_SKELETON_LACKS = {"input-missing", "value-unavailable", "key-missing", "move-to-invalid"}
+
+
+@pytest.mark.parametrize("table_id", builtin_ids())
+def test_skeleton_loads_and_asks_for_every_input(table_id: str, tmp_path: Path) -> None:
+    out = tmp_path / "eval.yaml"
+    result = runner.invoke(app, ["init", table_id, "-o", str(out), "--unit", "某单位", "--year", "2024"])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert f"framework: {table_id}" in text and "year: 2024" in text
+    scored = score_file(out)
+    codes = {i.code for i in scored.issues if i.severity.value == "error"}
+    assert codes and codes <= WHAT_A_SKELETON_LACKS, codes  # only "fill this in", never a format error
+    assert not [i for i in scored.issues if i.code in ("not-a-number", "key-type", "format-unknown")]
+
+
+def test_skeleton_never_prefills_an_answer(tmp_path: Path) -> None:
+    out = tmp_path / "eval.yaml"
+    runner.invoke(app, ["init", "zhanjiang-city", "-o", str(out)])
+    text = out.read_text(encoding="utf-8")
+    assert "{value: true}" not in text and "{count: 0}" not in text
+    assert "{value: }" in text and "{score: , reason: }" in text
+
+
+def test_existing_file_is_not_overwritten(tmp_path: Path) -> None:
+    out = tmp_path / "eval.yaml"
+    out.write_text("已填写的内容", encoding="utf-8")
+    result = runner.invoke(app, ["init", "lechang-2023", "-o", str(out)])
+    assert result.exit_code == 2
+    assert out.read_text(encoding="utf-8") == "已填写的内容"
+
+
+def test_unknown_table(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["init", "no-such-table", "-o", str(tmp_path / "e.yaml")])
+    assert result.exit_code == 1
+    assert "no-such-table" in result.output
