@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -37,6 +38,12 @@ err = Console(stderr=True, highlight=False)
 if not err.is_terminal and "COLUMNS" not in os.environ:
     err.width = 160
 
+
+def esc(value: object) -> str:
+    """User text shown through rich, with its square brackets taken literally, not as markup."""
+    return escape(str(value))
+
+
 PROVENANCE_ZH = {
     "official": "正式发布",
     "reconstructed": "根据报告重构（评分规则非原文）",
@@ -50,14 +57,14 @@ SEVERITY_ZH = {
 
 
 def fail_unusable(message: str) -> None:
-    err.print(f"[red]无法读取：[/red]{message}", markup=True)
+    err.print(f"[red]无法读取：[/red]{esc(message)}")
     raise typer.Exit(2)
 
 
 def print_issues(issues: tuple[Issue, ...]) -> None:
     for issue in issues:
         where = issue.located()
-        err.print(f"{SEVERITY_ZH[issue.severity]} {where}：{issue.message} [dim]({issue.code})[/dim]")
+        err.print(f"{SEVERITY_ZH[issue.severity]} {esc(where)}：{esc(issue.message)} [dim]({issue.code})[/dim]")
 
 
 def exit_for(issues: tuple[Issue, ...]) -> None:
@@ -74,21 +81,23 @@ def _num(value: Decimal | None, unit: str = "", rule_type: str = "") -> str:
 
 
 def scorecard_table(card: Scorecard) -> Table:
-    table = Table(title=f"{card.unit} {card.year}年度 评分表", show_lines=False, expand=True)
+    table = Table(title=f"{esc(card.unit)} {card.year}年度 评分表", show_lines=False, expand=True)
     table.add_column("指标", overflow="fold", max_width=24)
     for name in ("分值", "值", "得分"):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("说明", overflow="fold", ratio=1)
     for result in card.indicators:
         indent = "  " * (result.depth - 1)
-        name = f"{indent}{result.name}" if result.is_leaf else f"{indent}[bold]{result.name}[/bold]"
+        name = f"{indent}{esc(result.name)}" if result.is_leaf else f"{indent}[bold]{esc(result.name)}[/bold]"
         weight = fmt_points(result.weight)
         if result.effective_weight != result.weight and result.applicable:
             weight += f"→{fmt_points(result.effective_weight)}"
         score = "—" if result.score is None else fmt_points(result.score)
         if result.overridden:
             score += "*"
-        table.add_row(name, weight, _num(result.value, result.unit, result.rule_type), score, result.explanation)
+        table.add_row(
+            name, weight, esc(_num(result.value, result.unit, result.rule_type)), score, esc(result.explanation)
+        )
     return table
 
 
@@ -116,19 +125,19 @@ def print_scorecard(card: Scorecard, framework: Framework | None) -> None:
     if framework is not None:
         note = PROVENANCE_ZH.get(framework.provenance, framework.provenance)
         out.print(
-            f"评分表：{framework.name}（{framework.id} 第{framework.version}版，{note}；"
+            f"评分表：{esc(framework.name)}（{esc(framework.id)} 第{framework.version}版，{note}；"
             f"sha256 {framework.sha256[:16]}…）"
         )
     if card.total is not None:
         out.print(f"[bold]总分 {fmt_points(card.total)} 分，等级：{card.grade}[/bold]")
-        out.print(f"计算：{card.total_explanation}")
+        out.print(f"计算：{esc(card.total_explanation)}")
 
 
 def _document_failure(error: Exception) -> None:
     message = getattr(error, "message", None)
     if message is None:
         raise error
-    err.print(f"[red]无法生成文件：[/red]{message}")
+    err.print(f"[red]无法生成文件：[/red]{esc(message)}")
     raise typer.Exit(2)
 
 
@@ -136,11 +145,11 @@ def _print_outcomes(outcomes: list[documents.Outcome]) -> None:
     for outcome in outcomes:
         print_issues(tuple(i for i in outcome.issues if i.severity is not Severity.INFO))
         for warning in outcome.warnings:
-            err.print(f"{SEVERITY_ZH[Severity.WARNING]} {outcome.evaluation}：{warning}")
+            err.print(f"{SEVERITY_ZH[Severity.WARNING]} {esc(outcome.evaluation)}：{esc(warning)}")
         if outcome.output is not None:
-            out.print(f"[green]已生成[/green] {outcome.output}")
+            out.print(f"[green]已生成[/green] {esc(outcome.output)}")
         else:
-            err.print(f"[red]未生成[/red] {outcome.evaluation}：{outcome.error}")
+            err.print(f"[red]未生成[/red] {esc(outcome.evaluation)}：{esc(outcome.error)}")
 
 
 @app.command()
@@ -165,7 +174,7 @@ def init(
     framework = loaded.framework
     year = year or (framework.years[-1] if framework.years else date.today().year - 1)
     output.write_text(evaluation_template(framework, unit or "（单位名称）", year), encoding="utf-8")
-    out.print(f"[green]已生成[/green] {output}：填写后运行 jixiao score {output}")
+    out.print(f"[green]已生成[/green] {esc(output)}：填写后运行 jixiao score {esc(output)}")
 
 
 @app.command()
@@ -246,7 +255,7 @@ def audit(
         _print_audit(results)
     if csv_out is not None:
         csv_out.write_text(auditing.findings_csv(results), encoding="utf-8-sig")
-        err.print(f"问题清单已写入 {csv_out}")
+        err.print(f"问题清单已写入 {esc(csv_out)}")
     if any(r.count("error") for r in results):
         raise typer.Exit(1)
 
@@ -277,8 +286,8 @@ def _print_audit(results: list[Any]) -> None:
     for r in results:
         f = r.found
         summary.add_row(
-            r.file,
-            f.unit or "—",
+            esc(r.file),
+            esc(f.unit or "—"),
             str(f.year or "—"),
             fmt_points(f.score) if f.score is not None else "—",
             f.grade or "—",
@@ -289,12 +298,12 @@ def _print_audit(results: list[Any]) -> None:
     for r in results:
         if not r.findings:
             continue
-        out.print(f"\n[bold]{r.file}[/bold]")
+        out.print(f"\n[bold]{esc(r.file)}[/bold]")
         for finding in r.findings:
             where = f"第{finding.line}行 " if finding.line else ""
             quote = f"\n    原文：“{finding.quote}”" if finding.quote else ""
             code = f"[dim]({finding.code})[/dim]"
-            out.print(f"  {AUDIT_SEVERITY[finding.severity]} {where}{finding.message} {code}{quote}")
+            out.print(f"  {AUDIT_SEVERITY[finding.severity]} {where}{esc(finding.message)} {code}{esc(quote)}")
 
 
 @framework_app.command("check")
@@ -321,15 +330,15 @@ def framework_show(table: Annotated[str, typer.Argument(help="内置评分表编
         print_issues(loaded.issues)
         exit_for(loaded.issues)
         return
-    tree = Table(title=f"{fw.name}（{fw.id} 第{fw.version}版）", expand=True)
+    tree = Table(title=f"{esc(fw.name)}（{esc(fw.id)} 第{fw.version}版）", expand=True)
     for name in ("指标", "编号", "分值", "规则", "公式与评分标准"):
         tree.add_column(name, overflow="fold", ratio=4 if name == "公式与评分标准" else None)
     for node, depth in fw.walk():
         rule = node.rule.type if node.rule else ("二者择其一" if node.alternatives else "")
         detail = "；".join(t for t in (node.formula_text or node.value_text, node.criteria) if t)
-        tree.add_row("  " * (depth - 1) + node.name, node.id, fmt_points(node.weight), rule, detail)
+        tree.add_row(esc("  " * (depth - 1) + node.name), esc(node.id), fmt_points(node.weight), rule, esc(detail))
     out.print(tree)
-    out.print(f"来源：{fw.source}（{PROVENANCE_ZH.get(fw.provenance, fw.provenance)}）")
+    out.print(f"来源：{esc(fw.source)}（{PROVENANCE_ZH.get(fw.provenance, fw.provenance)}）")
     print_issues(loaded.issues)
 
 
@@ -366,9 +375,9 @@ def framework_import(
         return
     nodes = imported.loaded.framework.walk() if imported.loaded.framework else []
     leaves = sum(1 for node, _ in nodes if node.is_leaf)
-    out.print(f"已从工作表“{imported.sheet}”导入 {len(nodes)} 项指标（末级 {leaves} 项），写入 {output}")
+    out.print(f"已从工作表“{esc(imported.sheet)}”导入 {len(nodes)} 项指标（末级 {leaves} 项），写入 {esc(output)}")
     if imported.unread:
-        names = "、".join(imported.unread)
+        names = esc("、".join(imported.unread))
         err.print(
             f"{SEVERITY_ZH[Severity.WARNING]} 以下 {len(imported.unread)} 项的评分标准未能识别为计算规则，"
             f"已按“分级评判”（judgement）导入，请核对：{names}"
@@ -387,9 +396,9 @@ def framework_list() -> None:
         loaded = _load(table_id)
         fw = loaded.framework
         if fw is not None:
-            table.add_row(fw.id, fw.name, str(fw.version), PROVENANCE_ZH.get(fw.provenance, fw.provenance))
+            table.add_row(esc(fw.id), esc(fw.name), str(fw.version), PROVENANCE_ZH.get(fw.provenance, fw.provenance))
         else:
-            table.add_row(table_id, "（评分表有错误，请运行 framework check）", "", "")
+            table.add_row(esc(table_id), "（评分表有错误，请运行 framework check）", "", "")
     out.print(table)
 
 
@@ -411,7 +420,7 @@ def main() -> None:
         if os.environ.get("JIXIAO_DEBUG"):
             raise
         err.print(
-            f"[red]内部错误[/red]：{type(error).__name__}: {error}。请将命令与输入文件反馈给开发者"
+            f"[red]内部错误[/red]：{type(error).__name__}: {esc(error)}。请将命令与输入文件反馈给开发者"
             "（设置 JIXIAO_DEBUG=1 可查看详细信息）。"
         )
         sys.exit(3)

@@ -27,7 +27,7 @@ from .model import (
     Severity,
     YesNoRule,
 )
-from .numbers import ZERO, q2
+from .numbers import ZERO, in_range, q2
 from .totals import TotalsInput, total_of
 
 
@@ -201,9 +201,11 @@ class _Run(LeafScoring):
     def lookup_ref(self, target: str) -> Value | Unavailable:
         leaf_state = self.state.get(target)
         value = leaf_state.value if leaf_state is not None else None
-        if value is None or isinstance(value, Unavailable):
-            name = leaf_state.node.name if leaf_state is not None else target
-            return Unavailable((f"指标“{name}”没有值",))
+        name = leaf_state.node.name if leaf_state is not None else target
+        if value is None or isinstance(value, Unavailable | bool):
+            return Unavailable((f"指标“{name}”没有数值",))
+        if leaf_state is not None and not (leaf_state.active and leaf_state.applicable):
+            return Unavailable((f"指标“{name}”不适用",))
         return value
 
     def label(self, name: str) -> str:
@@ -231,7 +233,7 @@ class _Run(LeafScoring):
         assert leaf.value is not None
         result = evaluate(leaf.value, self.lookup_data, self.lookup_ref, self.label)
         if isinstance(result, Decimal):
-            result = q2(result)
+            result = q2(result) if in_range(result) else Unavailable(("计算结果超出合理范围，请检查数据及其单位",))
         entered = self.entered_value(leaf)
         if entered is not None and not isinstance(result, Unavailable) and entered != result:
             key = "count" if isinstance(leaf.rule, PerOccurrenceRule) else "value"

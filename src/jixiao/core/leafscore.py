@@ -217,7 +217,7 @@ class LeafScoring:
             )
             return
         computed = leaf_state.score
-        leaf_state.score, leaf_state.overridden = entry.override, True
+        leaf_state.score, leaf_state.overridden = q2(entry.override), True
         leaf_state.parts.append(
             f"经评审调整为{fmt_points(entry.override)}分（按规则计算为{fmt_points(computed or ZERO)}分），"
             f"理由：{entry.reason.strip()}"

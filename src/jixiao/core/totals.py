@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from .expr import Unavailable, Value, evaluate
 from .model import Evaluation, Framework, IndicatorResult, Issue, Item, Scorecard, Section, Severity
-from .numbers import ZERO, clamp, fmt_points
+from .numbers import ZERO, clamp, fmt_points, q2
 
 Lookup = Callable[[str], "Value | Unavailable"]
 
@@ -34,7 +34,7 @@ def grade_of(framework: Framework, total: Decimal) -> str:
 def _section(
     name: str, section: Section | None, items: tuple[Item, ...], file: str, issues: list[Issue]
 ) -> tuple[Decimal, str]:
-    raw = sum((item.points for item in items), ZERO)
+    raw = q2(sum((item.points for item in items), ZERO))
     if items and section is None:
         issues.append(
             Issue(

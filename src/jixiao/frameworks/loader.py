@@ -19,7 +19,7 @@ from ..core.fields import STANDARD_FIELDS
 from ..core.model import Cap, Field, Framework, GradeBand, Indicator, Issue, Section
 from ..core.numbers import ZERO, fmt_points
 from .reading import Reader, key_path
-from .tree_reader import all_leaves, check_tree, read_nodes
+from .tree_reader import all_leaves, check_tree, numeric_leaf, read_nodes
 from .yamlio import load_file
 
 FORMAT = "jixiao/framework@1"
@@ -178,7 +178,7 @@ def _grades(r: Reader, raw: Any) -> tuple[GradeBand, ...]:
 def _caps(r: Reader, raw: Any, indicators: tuple[Indicator, ...], fields: Mapping[str, Field]) -> tuple[Cap, ...]:
     if raw is None:
         return ()
-    leaves = {leaf.id for leaf in all_leaves(indicators)}
+    leaves = {leaf.id for leaf in all_leaves(indicators) if numeric_leaf(leaf)}
     caps: list[Cap] = []
     for i, item in enumerate(r.sequence(raw, "caps") or []):
         where = f"caps[{i}]"
@@ -205,7 +205,7 @@ def _condition(r: Reader, text: str, path: str, fields: Mapping[str, Field], lea
         if name not in STANDARD_FIELDS and name not in fields:
             r.error("expr-unknown-field", path, f"条件中的数据项“{name}”既不是标准数据项，也未在 fields 中声明")
     for target in sorted(ex.refs(parsed) - leaves):
-        r.error("expr-unknown-ref", path, f"条件引用的“@{target}”不是本表的末级指标")
+        r.error("expr-unknown-ref", path, f"条件引用的“@{target}”不是本表有数值的末级指标")
     return parsed
 
 

@@ -233,6 +233,8 @@ def _check_expressions(r: Reader, leaves: Mapping[str, Indicator], fields: Mappi
         for target in sorted(ex.refs(leaf.value)):
             if target not in leaves:
                 r.error("expr-unknown-ref", where, f"表达式引用的“@{target}”不是本表的末级指标")
+            elif not numeric_leaf(leaves[target]):
+                r.error("expr-kind", where, f"“@{target}”是是否判断类指标，没有数值，不能在表达式中引用")
     _check_cycles(r, leaves)
 
 
@@ -260,3 +262,9 @@ def _check_cycles(r: Reader, leaves: Mapping[str, Indicator]) -> None:
 def all_leaves(nodes: tuple[Indicator, ...]) -> list[Indicator]:
     """Every leaf under ``nodes``."""
     return [n for n in _all(nodes) if n.is_leaf]
+
+
+def numeric_leaf(leaf: Indicator) -> bool:
+    """Whether ``@leaf`` has a number to offer: not a yes/no leaf nor one computed by a condition."""
+    is_condition = leaf.value is not None and leaf.value.kind == "bool"
+    return not (is_condition or (leaf.rule is not None and leaf.rule.type == "yes_no"))

@@ -55,7 +55,14 @@ _CoreLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [
 
 
 def _number(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Number:
-    return Number(str(loader.construct_scalar(node)))
+    text = str(loader.construct_scalar(node))
+    try:
+        number = Number(text)
+    except (ArithmeticError, ValueError):
+        number = None
+    if number is None or not number.is_finite() or abs(number.adjusted()) > 100:
+        raise yaml.constructor.ConstructorError(None, None, f"“{text}”不是有效的数字", node.start_mark)
+    return number
 
 
 def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -124,7 +131,9 @@ def loads(text: str, name: str = "<文本>") -> Any:
         problem = getattr(error, "problem", None) or str(error)
         raise YamlError(f"{name}：{_where(error)}不是有效的 YAML（{_problem_zh(str(problem))}）") from error
     except (ValueError, ArithmeticError) as error:
-        raise YamlError(f"{name}：不是有效的 YAML（{error}）") from error
+        raise YamlError(f"{name}：不是有效的 YAML（含无法识别的数值或内容）") from error
+    except RecursionError as error:
+        raise YamlError(f"{name}：嵌套层次过深，无法读取") from error
 
 
 def load_file(path: Path) -> Any:
@@ -133,6 +142,10 @@ def load_file(path: Path) -> Any:
         raw = path.read_bytes()
     except FileNotFoundError as error:
         raise YamlError(f"{path}：文件不存在") from error
+    except IsADirectoryError as error:
+        raise YamlError(f"{path}：无法读取，这是文件夹而不是文件") from error
+    except PermissionError as error:
+        raise YamlError(f"{path}：无法读取，没有读取权限") from error
     except OSError as error:
         raise YamlError(f"{path}：无法读取（{error.strerror}）") from error
     try:

@@ -47,8 +47,9 @@ def is_path_ref(ref: str) -> bool:
 
 def load_table(ref: str, base_dir: Path | None = None) -> loader.Loaded:
     """Load a table by built-in id or path (relative to ``base_dir``); UnusableInput if unreadable."""
-    if is_path_ref(ref) or Path(ref).is_file():
-        path = Path(ref) if base_dir is None or Path(ref).is_absolute() else base_dir / ref
+    candidate = Path(ref) if base_dir is None or Path(ref).is_absolute() else base_dir / ref
+    if is_path_ref(ref) or candidate.is_file():
+        path = candidate
     else:
         found = loader.builtin_path(ref)
         if found is None:
