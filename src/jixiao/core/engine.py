@@ -12,9 +12,10 @@ from decimal import Decimal
 
 from . import explain
 from .expr import Unavailable, Value, evaluate, names, refs
-from .leafscore import ANY_LEAF_KEYS, KIND_KEYS, NUMERIC_RULES, LeafScoring, LeafState, input_path, show_value
+from .leafscore import ANY_LEAF_KEYS, KIND_KEYS, LeafScoring, LeafState, input_path, show_value
 from .model import (
     RULE_NAMES_ZH,
+    BandsRule,
     Evaluation,
     Framework,
     Indicator,
@@ -23,8 +24,10 @@ from .model import (
     JudgementRule,
     LeafInput,
     PerOccurrenceRule,
+    ProportionalRule,
     Scorecard,
     Severity,
+    ThresholdRule,
     YesNoRule,
 )
 from .numbers import ZERO, in_range, q2
@@ -180,6 +183,17 @@ class _Run(LeafScoring):
             for child in node.children:
                 if child.id != choice:
                     self.deactivate(child)
+                    self.warn_unused(child, choice)
+
+    def warn_unused(self, node: Indicator, choice: str | None) -> None:
+        for leaf in _leaves(node):
+            if leaf.id in self.ev.inputs and choice:
+                self.issue(
+                    Severity.WARNING,
+                    "input-unused",
+                    input_path(leaf.id),
+                    f"“二者择其一”选择了“{choice}”，指标“{leaf.name}”的填报内容不参与计分",
+                )
 
     def deactivate(self, node: Indicator) -> None:
         if node.is_leaf:
@@ -257,11 +271,7 @@ class _Run(LeafScoring):
     # ------------------------------------------------------------------ applicability
 
     def needs_value(self, leaf: Indicator) -> bool:
-        return (
-            isinstance(leaf.rule, NUMERIC_RULES)
-            or leaf.value is not None
-            or isinstance(leaf.rule, PerOccurrenceRule | YesNoRule)
-        )
+        return isinstance(leaf.rule, ProportionalRule | ThresholdRule | BandsRule | PerOccurrenceRule | YesNoRule)
 
     def decide_applicability(self) -> None:
         for leaf_state in self.state.values():

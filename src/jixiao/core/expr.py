@@ -265,7 +265,12 @@ def parse(text: str) -> Expr:
     """Parse an expression; raise ExprError with a Chinese message when it is malformed."""
     if not text.strip():
         raise ExprError("表达式为空")
-    return _Parser(text.translate(_NORMALISE)).parse()
+    if len(text) > 500:
+        raise ExprError("表达式过长（超过500个字符）")
+    try:
+        return _Parser(text.translate(_NORMALISE)).parse()
+    except RecursionError as error:
+        raise ExprError("表达式嵌套过深") from error
 
 
 # --------------------------------------------------------------------------- inspection

@@ -65,7 +65,7 @@ def _caps(inp: TotalsInput, total: Decimal, parts: list[str], issues: list[Issue
                     "cap-unavailable",
                     f"caps[{i}].when",
                     f"封顶条件“{cap.when_text}”无法判断（{'；'.join(held.reasons)}），已跳过",
-                    inp.evaluation.file,
+                    inp.framework.file,
                 )
             )
         elif held and total > cap.max:

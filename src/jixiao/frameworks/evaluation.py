@@ -84,7 +84,7 @@ def load_evaluation(doc: Any, file: str) -> LoadedEvaluation:
     r.unknown_keys(top, TOP_KEYS, "")
     framework = r.get(top, "framework", "", "text", required=True, default="")
     year = r.get(top, "year", "", "int", required=True, default=0)
-    if year and not 1990 <= year <= 2100:
+    if year is not None and "year" in top and not 1990 <= year <= 2100:
         r.error("key-type", "year", f"评价年度{year}不合理")
     raw_data = top.get("data")
     data = _data(r, raw_data)

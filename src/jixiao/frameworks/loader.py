@@ -113,7 +113,7 @@ def _framework(r: Reader, top: Mapping[str, Any], file: str) -> Framework:
         version=version,
         name=r.get(top, "name", "", "text", required=True, default=""),
         total=total,
-        cap=r.get(top, "cap", "", "decimal", default=total),
+        cap=_cap(r, top, total),
         grades=_grades(r, top.get("grades")),
         indicators=indicators,
         sha256=sha256_of(dict(top)),
@@ -132,6 +132,9 @@ def _framework(r: Reader, top: Mapping[str, Any], file: str) -> Framework:
 
 
 def _check_total(r: Reader, indicators: tuple[Any, ...], total: Decimal) -> None:
+    if not indicators:
+        r.error("key-missing", "indicators", "indicators 至少要有一项指标")
+        return
     weights = sum((i.weight for i in indicators), ZERO)
     if indicators and weights != total:
         parts = "+".join(fmt_points(i.weight) for i in indicators)
@@ -140,6 +143,13 @@ def _check_total(r: Reader, indicators: tuple[Any, ...], total: Decimal) -> None
             "total",
             f"一级指标分值合计{parts}={fmt_points(weights)}分，与 total {fmt_points(total)}分不符",
         )
+
+
+def _cap(r: Reader, top: Mapping[str, Any], total: Decimal) -> Decimal:
+    cap: Decimal = r.get(top, "cap", "", "decimal", default=total)
+    if cap < 0:
+        r.error("key-type", "cap", "cap 不能为负数")
+    return cap
 
 
 def _one_of(r: Reader, top: Mapping[str, Any], key: str, options: tuple[str, ...], required: bool = False) -> str:
@@ -187,6 +197,8 @@ def _caps(r: Reader, raw: Any, indicators: tuple[Indicator, ...], fields: Mappin
             continue
         when = r.get(entry, "when", where, "text", required=True)
         cap_max = r.get(entry, "max", where, "decimal", required=True)
+        if cap_max is not None and cap_max < 0:
+            r.error("key-type", key_path(where, "max"), f"{key_path(where, 'max')} 不能为负数")
         parsed = _condition(r, when, key_path(where, "when"), fields, leaves) if when else None
         if parsed is not None and cap_max is not None:
             caps.append(Cap(parsed, when, cap_max))

@@ -69,6 +69,8 @@ def read_node(r: Reader, raw: Any, index_path: str) -> Indicator | None:
     weight = r.get(node, "weight", path, "decimal", required=True, default=ZERO)
     if weight < 0:
         r.error("rule-key-type", key_path(path, "weight"), f"{key_path(path, 'weight')} 不能为负数")
+    elif weight != weight.quantize(Decimal("0.01")):
+        r.error("rule-key-type", key_path(path, "weight"), f"{key_path(path, 'weight')} 最多两位小数（分值以0.01分计）")
     text = {
         k: r.get(node, k, path, "text", default="")
         for k in ("name", "definition", "criteria", "source", "formula_text", "unit")

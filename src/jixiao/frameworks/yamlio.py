@@ -123,10 +123,28 @@ def _problem_zh(problem: str) -> str:
     return problem
 
 
+MAX_NODES = 100_000
+
+
+def _check_size(document: Any, name: str) -> Any:
+    """Refuse documents that expand beyond any real table (e.g. nested YAML aliases)."""
+    budget, stack = MAX_NODES, [document]
+    while stack:
+        item = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise YamlError(f"{name}：内容过大（超过{MAX_NODES}项，可能含大量重复引用），无法读取")
+        if isinstance(item, dict):
+            stack += item.values()
+        elif isinstance(item, list):
+            stack += item
+    return document
+
+
 def loads(text: str, name: str = "<文本>") -> Any:
     """Parse YAML text; raise YamlError with the place of the problem."""
     try:
-        return yaml.load(text, Loader=_CoreLoader)
+        document = yaml.load(text, Loader=_CoreLoader)
     except yaml.YAMLError as error:
         problem = getattr(error, "problem", None) or str(error)
         raise YamlError(f"{name}：{_where(error)}不是有效的 YAML（{_problem_zh(str(problem))}）") from error
@@ -134,6 +152,7 @@ def loads(text: str, name: str = "<文本>") -> Any:
         raise YamlError(f"{name}：不是有效的 YAML（含无法识别的数值或内容）") from error
     except RecursionError as error:
         raise YamlError(f"{name}：嵌套层次过深，无法读取") from error
+    return _check_size(document, name)
 
 
 def load_file(path: Path) -> Any:
