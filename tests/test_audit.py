@@ -278,3 +278,71 @@ def test_a_table_run_together_by_a_pdf_text_layer_is_not_read_as_prose() -> None
     text = generated_text("lechang-2023").replace("四、主要绩效", f"{dump}\n四、主要绩效")
     _, findings = audit_text(text)
     assert [f for f in findings if f.severity == "error"] == []
+
+
+# --------------------------------------------------------------------------- wording that must not raise errors (review)
+
+CLEAN_SENTENCES = [
+    "“三公”经费预算安排15.00万元，实际支出12.00万元。",
+    "政府采购预算安排120.00万元。",
+    "项目支出预算380.00万元。",
+    "其中专项项目总支出380.00万元。",
+    "2023年上半年累计支出600.00万元。",
+    "2022年决算总收入为1100.00万元。",
+    "上年度决算总支出为1050.00万元。",
+    "现将2023年度我局整体支出绩效自评情况报告如下：",
+    "现将2023年度部门整体支出绩效自评情况报告如下：",
+    "支出1280万元，比上年增加80万元，其中人员经费1000万元，公用经费200万元。",
+    "1.科学合理编制预算。\n2.加强预算执行监控。",
+    "内设机构5个，分别为：办公室（挂财务室、档案室牌子）、业务一科、业务二科和人事科、法规科。",
+    "资金结余率=1-94.81%=5.19%。",
+]
+
+
+def consistent_report(extra: str) -> str:
+    return "\n".join(
+        [
+            "某县示范局2023年度部门整体支出绩效自评报告",
+            "评价单位：某县示范局",
+            "一、单位基本情况",
+            "2023年收入预算数为1200.00万元，支出预算数为1200.00万元；收入决算数1250.00万元，支出决算数1185.00万元。",
+            extra,
+            "二、自评工作开展情况",
+            "成立自评小组。",
+            "三、绩效自评情况",
+            "自评总分：92分，评价等级：优秀。",
+            "四、存在问题",
+            "无。",
+            "五、改进措施",
+            "无。",
+        ]
+    )
+
+
+@pytest.mark.parametrize("sentence", CLEAN_SENTENCES)
+def test_ordinary_wording_raises_no_error(sentence: str) -> None:
+    _, findings = audit_text(consistent_report(sentence))
+    assert [(f.code, f.message) for f in findings if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("预决算差异率=（1,300.00万元-1,250.00万元）/1,250.00万元*100%=9.00%。", "ratio-mismatch"),
+        ("公用经费比率=（850.00元/860.00万元）*100%=98.84%。", "unit-suspect"),
+        ("基本支出900万元，其中人员经费710万元。公用经费决算数200万元。", "sum-mismatch"),
+    ],
+)
+def test_faults_found_in_varied_wording(sentence: str, code: str) -> None:
+    text = consistent_report(sentence).replace("支出决算数1185.00万元", "支出决算数1185.00万元，基本支出900万元")
+    _, findings = audit_text(text)
+    assert code in {f.code for f in findings}, [(f.code, f.message) for f in findings]
+
+
+def test_total_above_100_and_penalties() -> None:
+    _, findings = audit_text(consistent_report("").replace("自评总分：92分", "自评总分：105分"))
+    assert "total-mismatch" in {f.code for f in findings}
+    scored = "\n".join(f"（{i}）指标{i}（25分）。\n自评得分{s}分，说明。" for i, s in enumerate((24, 23, 23, 22), 1))
+    text = consistent_report(scored + "\n减分项得分2分。").replace("自评总分：92分", "自评总分：90分")
+    _, findings = audit_text(text)
+    assert "total-mismatch" not in {f.code for f in findings}  # 92 − 2 = 90

@@ -256,6 +256,8 @@ def audit(
     if csv_out is not None:
         csv_out.write_text(auditing.findings_csv(results), encoding="utf-8-sig")
         err.print(f"问题清单已写入 {esc(csv_out)}")
+    if any(f.code == "unreadable" for r in results for f in r.findings):
+        raise typer.Exit(2)  # formats §3: an unreadable file
     if any(r.count("error") for r in results):
         raise typer.Exit(1)
 

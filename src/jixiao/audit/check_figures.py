@@ -55,6 +55,13 @@ def relations(doc: Document, found: Extracted) -> list[Finding]:
                     v["basic_expenditure"].line,
                 )
             )
+    if {"basic_expenditure", "personnel_expenditure", "public_final"} <= set(v):
+        basic, parts = v["basic_expenditure"], v["personnel_expenditure"].value + v["public_final"].value
+        if abs(basic.value - parts) > Decimal("0.01"):
+            message = f"基本支出{fmt_wan(basic.value)}不等于人员经费与公用经费之和{fmt_wan(parts)}"
+            out.append(
+                _f("error", "sum-mismatch", message, v["personnel_expenditure"].quote, v["personnel_expenditure"].line)
+            )
     keys = {"carryover_prior", "income_final", "expenditure_final", "carryover_end"}
     if keys <= set(v):
         expected = v["carryover_prior"].value + v["income_final"].value - v["expenditure_final"].value
@@ -85,12 +92,13 @@ def _parts_after_total(sentence: str, line: Line) -> list[Finding]:
     match = p.PART_SUM.search(sentence)
     if not match:
         return []
-    before = nz.find_amounts(sentence[: match.start()])
-    parts = [a[0] for a in nz.find_amounts(match["parts"])]
-    if not before or len(parts) < 2:
+    clause = re.split(r"[，,；;：:]", sentence[: match.start()].rstrip("，,："))[-1]
+    before = nz.find_amounts(clause)
+    parts_text = re.sub(r"[（(][^）)]*[）)]", "", match["parts"])  # "（人员经费…、公用经费…）" details a part
+    parts = [a[0] for a in nz.find_amounts(parts_text)]
+    if len(before) != 1 or len(parts) < 2 or "%" in clause:
         return []
-    total = before[-1][0]
-    return _sum_finding(total, parts, sentence, line)
+    return _sum_finding(before[0][0], parts, sentence, line, "warning")
 
 
 def _total_after_parts(sentence: str, line: Line) -> list[Finding]:
@@ -109,13 +117,15 @@ def _total_after_parts(sentence: str, line: Line) -> list[Finding]:
     return _sum_finding(total, parts, sentence, line) if len(parts) >= 2 else []
 
 
-def _sum_finding(total: Decimal, parts: list[Decimal], sentence: str, line: Line) -> list[Finding]:
+def _sum_finding(
+    total: Decimal, parts: list[Decimal], sentence: str, line: Line, severity: str = "error"
+) -> list[Finding]:
     if abs(sum(parts) - total) <= Decimal("0.01") * len(parts):
         return []
     shown = "+".join(fmt_plain(x) for x in parts)
     return [
         _f(
-            "error",
+            severity,
             "sum-mismatch",
             f"分项之和{shown}={fmt_plain(sum(parts))}，与合计{fmt_plain(total)}不符",
             sentence.strip(),

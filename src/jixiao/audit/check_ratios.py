@@ -22,9 +22,13 @@ def formula_ratios(doc: Document, found: Extracted) -> list[Finding]:
 
 
 def _arith(text: str) -> str:
+    """A stated formula as arithmetic: units and thousands separators dropped, "×100%" kept as ×100 and
+    any other percent operand ("1-94.81%") read as a fraction."""
     text = text.replace("（", "(").replace("）", ")").replace("×", "*").replace("÷", "/")
+    text = re.sub(r"(?<=\d)[,，](?=\d{3})", "", text)
     text = re.sub(r"万元|亿元|元|人|个|\s", "", text)
-    return text.replace("%", "")
+    text = re.sub(r"\*100%$", "*100", text)
+    return re.sub(r"(\d+(?:\.\d+)?)%", r"(\1/100)", text)
 
 
 def _evaluate(text: str) -> Decimal | None:
@@ -54,6 +58,9 @@ def ratio_of(raw: str, stated: Decimal) -> Decimal | None:
 
 
 def _recompute(raw: str, stated: Decimal, quote: str, line: Line) -> list[Finding]:
+    if re.search(r"\d\s*元", raw.replace("万元", "").replace("亿元", "")) and "万元" in raw:
+        message = "算式中“元”与“万元”混用，请核对金额单位"
+        return [_f("warning", "unit-suspect", message, quote, line.number)]
     value = ratio_of(raw, stated)
     if value is None or _agrees(value, stated):
         return []

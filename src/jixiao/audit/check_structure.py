@@ -128,6 +128,8 @@ def _empty_heading(line: Line, following: Line | None) -> list[Finding]:
     if marker is None or marker.kind in ("ordinal_shi", "circled"):
         return []
     title = line.text[marker.end :].strip()
+    if title.endswith(("。", "！", "？")) and len(title) > 6:
+        return []  # "1.科学合理编制预算。" is a one-line point, not an empty heading
     if len(title) > 24 or "。" in title.rstrip("。") or re.search(r"[，,；;：:]|\d", title):
         return []
     nxt = nz.parse_marker(following.text) if following is not None else None
@@ -180,13 +182,18 @@ def years(doc: Document, found: Extracted) -> list[Finding]:
     return out
 
 
+def _bare(name: str) -> str:
+    """A unit name without remarks in brackets (closed or not) and spaces: 湛江市示范局（本级） → 湛江市示范局."""
+    return re.sub(r"[（(][^）)]*[）)]?|\s", "", name)
+
+
 def unit_names(doc: Document, found: Extracted) -> list[Finding]:
     opening = found.quotes.get("opening_unit")
     if found.unit is None or opening is None:
         return []
-    strip = re.compile(r"[（）()\s]")
-    if strip.sub("", opening[0]) in (strip.sub("", found.unit), ""):
-        return []
+    name = _bare(opening[0])
+    if len(name) < 4 or name.startswith(("我", "本", "该", "部门", "单位")) or name == _bare(found.unit):
+        return []  # "我局", "本单位", "部门整体…": the opening does not name the unit
     return [
         _f(
             "error",
@@ -205,7 +212,10 @@ def counts(doc: Document, found: Extracted) -> list[Finding]:
         for regex in (p.COUNT_LIST, p.LIST_THEN_COUNT):
             for match in regex.finditer(line.text):
                 stated = int(match["n"]) if match["n"].isdigit() else nz.cn_to_int(match["n"])
-                items = [i for i in re.split(r"[、，,]", match["items"].strip("：: ")) if i.strip()]
+                listed = re.sub(r"[（(][^）)]*[）)]", "", match["items"].strip("：: "))
+                items = [i for i in re.split(r"[、，,]", listed) if i.strip()]
+                if items:  # "…、业务二科和人事科": the last two are joined by 和/及
+                    items = items[:-1] + [i for i in re.split(r"和|及", items[-1]) if i.strip()]
                 if stated is not None and len(items) != stated:
                     out.append(
                         _f(

@@ -43,25 +43,40 @@ def scores_over_weight(doc: Document, found: Extracted) -> list[Finding]:
 
 
 def total_follows(doc: Document, found: Extracted) -> list[Finding]:
-    """The stated total equals min(100, Σ indicator scores + bonus − penalty) when scores are stated."""
-    if found.score is None or len(found.indicator_scores) < 3:
-        return []
-    base = sum((s.score for s in found.indicator_scores), Decimal(0))
-    expected = min(Decimal(100), max(Decimal(0), base + (found.bonus or 0)))
-    if abs(expected - found.score) <= Decimal("0.01"):
+    """The stated total equals min(100, Σ indicator scores + bonus − penalty), for some plausible set of scores.
+
+    Reports that state subtotals as well as leaves are read both ways (all scores, scores of one
+    level, scores without the subtotal lines); only when no reading fits is it a fault.
+    """
+    if found.score is None:
         return []
     quote, line = found.quotes.get("score", ("", 0))
-    bonus = f"+加分{fmt_plain(found.bonus)}" if found.bonus else ""
-    return [
-        _f(
-            "error",
-            "total-mismatch",
-            f"各指标得分合计{fmt_plain(base)}{bonus}，封顶100分后应为"
-            f"{fmt_plain(expected)}分，报告写{fmt_plain(found.score)}分",
-            quote,
-            line or None,
-        )
-    ]
+    if found.score > 100:
+        return [_f("error", "total-mismatch", f"总分{fmt_plain(found.score)}分超过满分100分", quote, line or None)]
+    if len(found.indicator_scores) < 3:
+        return []
+    adjust = (found.bonus or Decimal(0)) - (found.penalty or Decimal(0))
+    candidates = _candidate_sums(found)
+    if any(abs(min(Decimal(100), max(Decimal(0), s + adjust)) - found.score) <= Decimal("0.01") for s in candidates):
+        return []
+    base = candidates[0]
+    expected = min(Decimal(100), max(Decimal(0), base + adjust))
+    extra = f"+加分{fmt_plain(found.bonus)}" if found.bonus else ""
+    extra += f"-减分{fmt_plain(found.penalty)}" if found.penalty else ""
+    message = (
+        f"各指标得分合计{fmt_plain(base)}{extra}，封顶100分后应为{fmt_plain(expected)}分，"
+        f"报告写{fmt_plain(found.score)}分"
+    )
+    return [_f("error", "total-mismatch", message, quote, line or None)]
+
+
+def _candidate_sums(found: Extracted) -> list[Decimal]:
+    scores = found.indicator_scores
+    sums = [sum((s.score for s in scores), Decimal(0))]
+    sums.append(sum((s.score for s in scores if not s.subtotal), Decimal(0)))
+    for level in {s.level for s in scores}:
+        sums.append(sum((s.score for s in scores if s.level == level), Decimal(0)))
+    return sums
 
 
 def grade_follows(doc: Document, found: Extracted) -> list[Finding]:

@@ -72,14 +72,22 @@ def _grade(line: Line, found: Extracted) -> None:
 # --------------------------------------------------------------------------- figures
 
 
-def label_of(text_before: str) -> str | None:
-    """The figure key whose label ends right before a number, if any."""
+def label_of(text_before: str, year: int | None = None) -> str | None:
+    """The figure key whose label ends right before a number, if any.
+
+    A label that is the tail of a longer one ("“三公”经费预算安排", "项目支出预算", "专项项目总支出")
+    or a figure of another year ("2022年决算总收入", "上年度…") is not this year's key figure.
+    """
     cut = list(p.WINDOW_STOP.finditer(text_before))
     window = text_before[cut[-1].end() :] if cut else text_before
-    window = re.sub(r"^\d{4}年(?:度|底|末)?", "", window.strip())
+    stated = re.search(r"(\d{4})年", window)
+    if stated and year is not None and int(stated[1]) != year:
+        return None
+    window = re.sub(r"^.*?\d{4}年(?:度|底|末)?", "", window.strip())
     for key, regex in p.COMPILED_LABELS:
-        if regex.search(window):
-            return key
+        match = regex.search(window)
+        if match:
+            return None if p.QUALIFIED_LABEL.search(window[: match.start()]) else key
     return None
 
 
@@ -92,9 +100,9 @@ def clause(text: str, start: int, end: int) -> str:
 
 def _figures(line: Line, found: Extracted) -> None:
     for value, unit, start, end in nz.find_amounts(line.text):
-        key = label_of(line.text[:start])
+        key = label_of(line.text[:start], found.year)
         if key is not None:
-            quote = line.text[max(0, start - 24) : end]
+            quote = clause(line.text, start, end)
             found.figures.setdefault(key, []).append(Figure(key, value, unit, quote, line.number))
 
 
@@ -126,6 +134,8 @@ class _Heading:
     def __init__(self) -> None:
         self.name = ""
         self.weight: Decimal | None = None
+        self.level = 0
+        self.group = False  # "指标分值18分，该指标主要从…" — a group with children of its own
 
 
 def _scores(lines: tuple[Line, ...], found: Extracted) -> None:
@@ -136,10 +146,13 @@ def _scores(lines: tuple[Line, ...], found: Extracted) -> None:
             if current.name:
                 score = Decimal(match["score"])
                 found.indicator_scores.append(
-                    IndicatorScore(current.name, score, current.weight, match[0], line.number)
+                    IndicatorScore(
+                        current.name, score, current.weight, match[0], line.number, current.level, current.group
+                    )
                 )
                 current.name, current.weight = "", None
         _bonus(line, found)
+        _penalty(line, found)
 
 
 def _indicator_matches(text: str) -> list[re.Match[str]]:
@@ -163,6 +176,11 @@ def _heading(text: str, current: _Heading) -> None:
         return
     current.name = name
     current.weight = Decimal(weight["weight"]) if weight else _text_weight(rest)
+    current.level = LEVELS.get(marker.kind, 9)
+    current.group = p.WEIGHT_IN_TEXT.search(rest) is not None
+
+
+LEVELS = {"cn": 1, "cn_paren": 2, "arabic": 3, "arabic_paren": 4, "circled": 5, "ordinal_shi": 5, "ordinal_di": 5}
 
 
 def _text_weight(text: str) -> Decimal | None:
@@ -175,6 +193,13 @@ def _bonus(line: Line, found: Extracted) -> None:
     if match and found.bonus is None and "不" not in line.text[max(0, match.start() - 2) : match.start()]:
         found.bonus = Decimal(match["points"])
         found.quotes["bonus"] = (match[0], line.number)
+
+
+def _penalty(line: Line, found: Extracted) -> None:
+    match = p.PENALTY.search(line.text)
+    if match and found.penalty is None:
+        found.penalty = Decimal(match["points"])
+        found.quotes["penalty"] = (match[0], line.number)
 
 
 def transfers(lines: tuple[Line, ...]) -> dict[str, Decimal]:

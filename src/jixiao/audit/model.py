@@ -66,6 +66,8 @@ class IndicatorScore:
     weight: Decimal | None
     quote: str
     line: int
+    level: int = 0  # marker level of its heading: 1 一、 2 （一） 3 1. 4 （1） 5 ①/一是
+    subtotal: bool = False  # stated on a group ("指标分值18分，自评得分18分")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,4 +95,5 @@ class Extracted:
     indicator_scores: list[IndicatorScore] = field(default_factory=list)
     ratios: list[StatedRatio] = field(default_factory=list)
     bonus: Decimal | None = None
+    penalty: Decimal | None = None
     quotes: dict[str, tuple[str, int]] = field(default_factory=dict)  # where unit/year/score… were found

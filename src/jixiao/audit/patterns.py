@@ -33,6 +33,9 @@ FIGURE_LABELS: tuple[tuple[str, str], ...] = (
 )
 COMPILED_LABELS = tuple((key, re.compile(label + _TAIL)) for key, label in FIGURE_LABELS)
 
+# words that make a label part of a longer one: "“三公”经费预算安排", "上年度决算总支出", "专项项目总支出"
+QUALIFIED_LABEL = re.compile(r"(?:经费|采购|项目|专项|半年|季度|上年|上年度|去年|同期|月份|月|[”\"])$")
+
 # the window before a number stops at these characters
 WINDOW_STOP = re.compile(r"[，,。；;：:、（）()\n]|其中")
 
@@ -40,6 +43,7 @@ TOTAL_SCORE = (
     re.compile(r"自评(?:总)?分数?(?:为|是)(?P<score>\d+(?:\.\d+)?)分"),
     re.compile(r"整体支出绩效(?:自评)?得分(?:为|是)?(?P<score>\d+(?:\.\d+)?)分"),
     re.compile(r"(?:自评总分|综合得分|总得分|自评得分合计|自评综合得分)(?:为|是|[:：])?\s*(?P<score>\d+(?:\.\d+)?)分"),
+    re.compile(r"(?:综合|本次|最终|总体)自评(?:得分|分数)(?:为|是|[:：])?\s*(?P<score>\d+(?:\.\d+)?)分"),
 )
 GRADE = (
     re.compile(r"等级(?:为|是|评定为|[:：])?\s*[“\"]?(?P<grade>优秀|优|良好|良|中等|中|合格|不合格|差)"),
@@ -57,7 +61,7 @@ GRADE_NAMES = {
     "差": "差",
 }
 INDICATOR_SCORE = (
-    re.compile(r"(?<!整体)(?<!部门)自评得分(?P<score>\d+(?:\.\d+)?)分"),
+    re.compile(r"(?<!整体)(?<!部门)自评得分[:：]?\s*(?P<score>\d+(?:\.\d+)?)分"),
     re.compile(r"此项指标得分(?P<score>\d+(?:\.\d+)?)分"),
 )
 WEIGHT_IN_HEADING = re.compile(r"[（(](?P<weight>\d+(?:\.\d+)?)分[）)]")
@@ -80,7 +84,7 @@ FILL_DATE = re.compile(r"填报日期[:：]\s*(?P<date>.+)$")
 CLAUSE_YEAR = re.compile(r"(?:^|[。；，,])\s*(?P<year>\d{4})年[，,]")
 
 # explicit formula chains: "…=<arithmetic with figures>=<result>%"
-FORMULA = re.compile(r"=(?P<expr>[\d.+\-*/×÷()（）\s万亿元人个%]+?)=(?P<result>-?\d+(?:\.\d+)?)%")
+FORMULA = re.compile(r"=(?P<expr>[\d.,，+\-*/×÷()（）\s万亿元人个%]+?)=(?P<result>-?\d+(?:\.\d+)?)%")
 # a ratio stated in words: "…率(为|达)?97.02%" / "…比率=94.49%"
 VERBAL_RATIO = re.compile(
     r"(?P<name>[\u4e00-\u9fff“”]{0,20}(?:比率|率))(?:为|达|是|=|：)?\s*(?P<result>-?\d+(?:\.\d+)?)%"

@@ -26,8 +26,11 @@ def _os_problem(path: Path, exc: OSError) -> str:
 
 
 def _detail(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text if len(text) <= 120 else text[:117] + "…"
+    """What went wrong, for users: the library's own text only when it is Chinese, else the error kind."""
+    text = str(exc).strip()
+    if text and any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return text if len(text) <= 120 else text[:117] + "…"
+    return f"内部结构错误（{type(exc).__name__}）"
 
 
 def _head(path: Path) -> bytes | str:
