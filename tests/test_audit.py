@@ -280,7 +280,7 @@ def test_a_table_run_together_by_a_pdf_text_layer_is_not_read_as_prose() -> None
     assert [f for f in findings if f.severity == "error"] == []
 
 
-# --------------------------------------------------------------------------- wording that must not raise errors (review)
+# --------------------------------------------------------------------------- ordinary wording: no errors
 
 CLEAN_SENTENCES = [
     "“三公”经费预算安排15.00万元，实际支出12.00万元。",
