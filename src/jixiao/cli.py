@@ -77,7 +77,7 @@ def exit_for(issues: tuple[Issue, ...]) -> None:
 def _num(value: Decimal | None, unit: str = "", rule_type: str = "") -> str:
     if value is None:
         return "—"
-    return f"{fmt_points(value)}次" if rule_type == "per_occurrence" else f"{fmt(value)}{unit}"
+    return f"{fmt_points(value)}{unit or '次'}" if rule_type == "per_occurrence" else f"{fmt(value)}{unit}"
 
 
 def scorecard_table(card: Scorecard) -> Table:
@@ -254,7 +254,10 @@ def audit(
     else:
         _print_audit(results)
     if csv_out is not None:
-        csv_out.write_text(auditing.findings_csv(results), encoding="utf-8-sig")
+        try:
+            csv_out.write_text(auditing.findings_csv(results), encoding="utf-8-sig")
+        except OSError as error:
+            fail_unusable(f"{csv_out}：无法写入（{error.strerror or type(error).__name__}）")
         err.print(f"问题清单已写入 {esc(csv_out)}")
     if any(f.code == "unreadable" for r in results for f in r.findings):
         raise typer.Exit(2)  # formats §3: an unreadable file

@@ -262,9 +262,8 @@ class _Run(LeafScoring):
             basis = (
                 f"（依据：{entry.reason.strip()}）" if entry and entry.reason.strip() and entry.override is None else ""
             )
-            leaf_state.parts.append(
-                f"{head}；{'；'.join(result.reasons)}，采用填报值{show_value(entered)}{leaf.unit}{basis}"
-            )
+            why = "；".join(explain.plain(r) for r in result.reasons)
+            leaf_state.parts.append(f"{head}；{why}，采用填报值{show_value(entered)}{leaf.unit}{basis}")
             result, leaf_state.entered = entered, True
         leaf_state.value = result
 

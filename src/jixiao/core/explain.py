@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 
-from .expr import Expr, render_names
+from .expr import Expr, Name, render_names
 from .fields import STANDARD_FIELDS
 from .model import Field, Indicator
 from .numbers import fmt, fmt_points
@@ -45,8 +46,17 @@ def formula_head(leaf: Indicator, expr: Expr, labels: Mapping[str, str]) -> str:
     return f"{leaf.name}={symbolic}"
 
 
+def plain(reason: str) -> str:
+    """A reason as a document prints it: without the data ids users need in error messages."""
+    return re.sub(r"（data\.[A-Za-z0-9_]+）", "", reason)
+
+
 def computed(leaf: Indicator, expr: Expr, labels: Mapping[str, str], figures: Mapping[str, str], result: str) -> str:
-    """formula = figures = result, e.g. 支出完成率=…=4276.91万元/（…）×100%=97.02%."""
+    """formula = figures = result, e.g. 支出完成率=…=4276.91万元/（…）×100%=97.02%; a single figure is
+    stated plainly (社会公众或服务对象满意度为100.00%) rather than as a circular formula."""
+    if isinstance(expr, Name):
+        stated = leaf.formula_text.split("=")[-1].strip() if leaf.formula_text else labels.get(expr.name, expr.name)
+        return f"{stated}为{result}"
     shown = render_names(expr, lambda n: figures.get(n, n), percent=leaf.unit == "%")
     head = formula_head(leaf, expr, labels)
     return f"{head}={result}" if shown == result else f"{head}={shown}={result}"

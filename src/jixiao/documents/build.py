@@ -87,6 +87,6 @@ def score_sheet(source: Source) -> Table:
         f"{source.framework.name}（{source.framework.id} 第{source.framework.version}版）",
         ("一级指标", "二级指标", "三级指标", "分值", "得分", "评分依据与计算过程"),
         tuple(rows),
-        (12, 12, 16, 7, 7, 46),
+        (11, 11, 15, 7, 9, 47),
         ("left", "left", "left", "right", "right", "left"),
     )

@@ -58,7 +58,7 @@ def to_html(report: Report) -> str:
     title = report.title
     parts = [
         f'<p class="note">{escape(title.note)}</p>' if title.note else "",
-        f'<h1 class="title">{escape(title.title)}</h1>',
+        f'<h1 class="title">{escape(title.title).replace(chr(10), "<br>")}</h1>',
     ]
     parts += [f'<p class="meta">{escape(k)}：{escape(v)}</p>' for k, v in title.lines]
     for block in report.blocks:
@@ -80,7 +80,7 @@ def to_html(report: Report) -> str:
     body = "\n".join(p for p in parts if p)
     return (
         f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{escape(report.unit)}：{escape(title.title)}</title>\n"
+        f"<title>{escape(report.unit)}：{escape(title.title.replace(chr(10), ''))}</title>\n"
         f'<meta name="jixiao-framework" content="{table_ref}">\n'
         f"<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )

@@ -27,14 +27,23 @@ def _table(table: Table) -> list[str]:
     return [*lines, ""]
 
 
+_TRAILING = "。，、；：！？）」』”"
+
+
+def _bold(text: str) -> str:
+    """**…** with trailing punctuation outside, so CommonMark closes the emphasis before Chinese text."""
+    core = text.rstrip(_TRAILING)
+    return f"**{core}**{text[len(core):]}" if core else text
+
+
 def _paragraph(paragraph: Paragraph) -> str:
-    return "".join(f"**{run.text}**" if run.bold and run.text else run.text for run in paragraph.runs)
+    return "".join(_bold(run.text) if run.bold and run.text else run.text for run in paragraph.runs)
 
 
 def to_markdown(report: Report) -> str:
     """The report as Markdown: # title, ## 一、, ### （一）, #### 1., tables as pipe tables."""
     title = report.title
-    lines = ([title.note, ""] if title.note else []) + [f"# {title.title}", ""]
+    lines = ([title.note, ""] if title.note else []) + [f"# {title.title.replace(chr(10), '')}", ""]
     lines += [f"{label}：{value}  " for label, value in title.lines] + [""]
     for block in report.blocks:
         if isinstance(block, Heading):

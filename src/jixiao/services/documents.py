@@ -46,11 +46,37 @@ def prepare(path: Path) -> tuple[Scored, Source | None, str]:
 
 def output_paths(evaluations: Sequence[Path], out: Path, fmt: str | None) -> list[Path]:
     """One output per evaluation: ``out`` itself for one file with a suffix, else ``out/<stem>.<fmt>``."""
-    if len(evaluations) == 1 and out.suffix:
-        return [out]
-    if out.suffix:
+    if len(evaluations) == 1 and out.suffix and not out.is_dir():
+        return [_writable(out)]
+    if out.suffix and not out.is_dir():
         raise UnusableInput(f"有{len(evaluations)}个评价文件，-o 应为目录，而不是文件 {out}")
-    return [out / f"{e.stem}.{fmt or 'docx'}" for e in evaluations]
+    if out.exists() and not out.is_dir():
+        raise UnusableInput(f"{out} 是已有的文件，-o 应为目录")
+    return [_writable(path) for path in _unique(out, evaluations, fmt or "docx")]
+
+
+def _unique(folder: Path, evaluations: Sequence[Path], fmt: str) -> list[Path]:
+    """One distinct file per evaluation: a/unit.yaml and b/unit.yaml become a-unit and b-unit."""
+    stems = [e.stem for e in evaluations]
+    names = [f"{e.parent.name}-{e.stem}" if stems.count(e.stem) > 1 else e.stem for e in evaluations]
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(folder / (f"{name}-{seen[name]}.{fmt}" if names.count(name) > 1 else f"{name}.{fmt}"))
+    return out
+
+
+def _writable(path: Path) -> Path:
+    """Refuse an output that is a folder or lies under a file, before any work is done."""
+    if path.is_dir():
+        raise UnusableInput(f"{path} 是文件夹，请给出文件名")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UnusableInput(f"{path}：上级路径 {parent} 是文件，不是文件夹")
+            break
+    return path
 
 
 def report_format(path: Path) -> str:
@@ -73,12 +99,11 @@ def write_reports(
         if report is None:
             progress()
             continue
-        output.parent.mkdir(parents=True, exist_ok=True)
         fmt = report_format(output)
         if fmt == "pdf":
             pending_pdf.append((report, output, outcome))
             continue
-        _RENDERERS[fmt](report, output)
+        _safely(output, lambda path, r=report, f=fmt: _RENDERERS[f](r, path))
         outcome.output = output
         progress()
     if pending_pdf:
@@ -113,7 +138,7 @@ def _write_pdfs(pending: list[tuple[Report, Path, Outcome]], progress: Callable[
             sources.append(docx)
         pdfs = convert_to_pdf(sources, Path(tmp))
         for pdf, (_, output, outcome) in zip(pdfs, pending, strict=True):
-            shutil.move(str(pdf), output)
+            _safely(output, lambda path, source=pdf: shutil.move(str(source), path))
             outcome.output = output
             progress()
 
@@ -151,10 +176,19 @@ def write_tables(evaluation: Path, output: Path) -> Outcome:
         return outcome
     from ..documents.xlsx import render_xlsx
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    render_xlsx(source.scorecard, source.framework, source.evaluation, output)
+    _writable(output)
+    _safely(output, lambda path: render_xlsx(source.scorecard, source.framework, source.evaluation, path))
     outcome.output = output
     return outcome
+
+
+def _safely(path: Path, write: Callable[[Path], object]) -> None:
+    """Create the folder and write; a file system refusal becomes a message, not a traceback."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path)
+    except OSError as error:
+        raise UnusableInput(f"{path}：无法写入（{error.strerror or type(error).__name__}）") from error
 
 
 def has_errors(outcomes: Sequence[Outcome]) -> bool:
