@@ -108,3 +108,31 @@ def test_every_xml_part_of_the_docx_is_well_formed(name: str, tmp_path: Path) ->
         for part in package.namelist():
             if part.endswith((".xml", ".rels")):
                 minidom.parseString(package.read(part))  # raises on malformed XML
+
+
+def test_same_file_names_in_a_batch_do_not_overwrite_each_other(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "unit.yaml").write_text(
+            (EXAMPLES / "lechang-2023.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    evaluations = [str(tmp_path / "a" / "unit.yaml"), str(tmp_path / "b" / "unit.yaml")]
+    result = runner.invoke(app, ["report", *evaluations, "-o", str(tmp_path / "out"), "--format", "md"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a-unit.md", "b-unit.md"]
+
+
+def test_unusable_outputs_are_refused_with_a_message(tmp_path: Path) -> None:
+    (tmp_path / "x.docx").mkdir()
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["report", str(EXAMPLES / "lechang-2023.yaml"), "-o", str(tmp_path / "x.docx")])
+    assert result.exit_code == 0 and (tmp_path / "x.docx" / "lechang-2023.docx").is_file()  # an existing folder
+    result = runner.invoke(
+        app, ["report", str(EXAMPLES / "lechang-2023.yaml"), "-o", str(tmp_path / "file" / "r.docx")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "内部错误" not in result.output
+    result = runner.invoke(
+        app, ["tables", str(EXAMPLES / "lechang-2023.yaml"), "-o", str(tmp_path / "file" / "t.xlsx")]
+    )
+    assert result.exit_code == 2

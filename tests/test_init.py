@@ -47,5 +47,18 @@ def test_existing_file_is_not_overwritten(tmp_path: Path) -> None:
 
 def test_unknown_table(tmp_path: Path) -> None:
     result = runner.invoke(app, ["init", "no-such-table", "-o", str(tmp_path / "e.yaml")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an unusable argument (formats §3)
     assert "no-such-table" in result.output
+
+
+def test_a_table_file_is_referred_to_by_its_path(tmp_path: Path) -> None:
+    source = Path(__file__).parents[1] / "src/jixiao/frameworks/data/lechang-2023.yaml"
+    (tmp_path / "tables").mkdir()
+    table = tmp_path / "tables" / "mine.yaml"
+    table.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "evaluations" / "2023" / "e.yaml"  # folders are created
+    result = runner.invoke(app, ["init", str(table), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "framework: ../../tables/mine.yaml" in out.read_text(encoding="utf-8")
+    serious = {i.code for i in score_file(out).issues if i.severity.value != "info"}
+    assert serious - WHAT_A_SKELETON_LACKS <= {"year-mismatch"}

@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .core.model import Framework, Issue, Scorecard, Severity
+from .core.model import RULE_NAMES_ZH, Framework, Issue, Scorecard, Severity
 from .core.numbers import fmt, fmt_points
 from .services import documents, scoring
 from .services.scoring import UnusableInput
@@ -67,10 +67,10 @@ def print_issues(issues: tuple[Issue, ...]) -> None:
         err.print(f"{SEVERITY_ZH[issue.severity]} {esc(where)}：{esc(issue.message)} [dim]({issue.code})[/dim]")
 
 
-def exit_for(issues: tuple[Issue, ...]) -> None:
+def exit_for(issues: tuple[Issue, ...], consequence: str = "") -> None:
     if any(i.severity is Severity.ERROR for i in issues):
         errors = sum(1 for i in issues if i.severity is Severity.ERROR)
-        err.print(f"[red]共 {errors} 个错误，未能给出总分。[/red]")
+        err.print(f"[red]共 {errors} 个错误{('，' + consequence) if consequence else ''}。[/red]")
         raise typer.Exit(1)
 
 
@@ -117,7 +117,7 @@ def score(
     elif scored.scorecard is not None:
         print_scorecard(scored.scorecard, scored.framework)
     print_issues(scored.issues)
-    exit_for(scored.issues)
+    exit_for(scored.issues, "未能给出总分")
 
 
 def print_scorecard(card: Scorecard, framework: Framework | None) -> None:
@@ -173,7 +173,16 @@ def init(
         return
     framework = loaded.framework
     year = year or (framework.years[-1] if framework.years else date.today().year - 1)
-    output.write_text(evaluation_template(framework, unit or "（单位名称）", year), encoding="utf-8")
+    if not 1990 <= year <= 2100:
+        fail_unusable(f"评价年度{year}不合理")
+    reference = (
+        framework.id if scoring.loader.builtin_path(table) else os.path.relpath(framework.file, output.parent.resolve())
+    )
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(evaluation_template(framework, unit or "（单位名称）", year, reference), encoding="utf-8")
+    except OSError as error:
+        fail_unusable(f"{output}：无法写入（{error.strerror or type(error).__name__}）")
     out.print(f"[green]已生成[/green] {esc(output)}：填写后运行 jixiao score {esc(output)}")
 
 
@@ -339,7 +348,7 @@ def framework_show(table: Annotated[str, typer.Argument(help="内置评分表编
     for name in ("指标", "编号", "分值", "规则", "公式与评分标准"):
         tree.add_column(name, overflow="fold", ratio=4 if name == "公式与评分标准" else None)
     for node, depth in fw.walk():
-        rule = node.rule.type if node.rule else ("二者择其一" if node.alternatives else "")
+        rule = RULE_NAMES_ZH[node.rule.type] if node.rule else ("二者择其一" if node.alternatives else "")
         detail = "；".join(t for t in (node.formula_text or node.value_text, node.criteria) if t)
         tree.add_row(esc("  " * (depth - 1) + node.name), esc(node.id), fmt_points(node.weight), rule, esc(detail))
     out.print(tree)
@@ -378,9 +387,9 @@ def framework_import(
     except UnusableInput as error:
         fail_unusable(error.message)
         return
-    nodes = imported.loaded.framework.walk() if imported.loaded.framework else []
-    leaves = sum(1 for node, _ in nodes if node.is_leaf)
-    out.print(f"已从工作表“{esc(imported.sheet)}”导入 {len(nodes)} 项指标（末级 {leaves} 项），写入 {esc(output)}")
+    count = _count_nodes(imported.document["indicators"])
+    leaves = count - _count_inner(imported.document["indicators"])
+    out.print(f"已从工作表“{esc(imported.sheet)}”导入 {count} 项指标（末级 {leaves} 项），写入 {esc(output)}")
     if imported.unread:
         names = esc("、".join(imported.unread))
         err.print(
@@ -389,6 +398,14 @@ def framework_import(
         )
     print_issues(imported.loaded.issues)
     exit_for(imported.loaded.issues)
+
+
+def _count_nodes(nodes: list[dict[str, Any]]) -> int:
+    return sum(1 + _count_nodes(node.get("children", [])) for node in nodes)
+
+
+def _count_inner(nodes: list[dict[str, Any]]) -> int:
+    return sum((1 if node.get("children") else 0) + _count_inner(node.get("children", [])) for node in nodes)
 
 
 @framework_app.command("list")
@@ -409,10 +426,14 @@ def framework_list() -> None:
 
 def _load(table: str) -> scoring.loader.Loaded:
     try:
-        return scoring.load_table(table)
+        loaded = scoring.load_table(table)
     except UnusableInput as error:
         fail_unusable(error.message)
         raise
+    unknown = [i for i in loaded.issues if i.code == "framework-unknown"]
+    if unknown:
+        fail_unusable(unknown[0].message)
+    return loaded
 
 
 def main() -> None:

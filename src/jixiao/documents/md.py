@@ -33,7 +33,7 @@ _TRAILING = "。，、；：！？）」』”"
 def _bold(text: str) -> str:
     """**…** with trailing punctuation outside, so CommonMark closes the emphasis before Chinese text."""
     core = text.rstrip(_TRAILING)
-    return f"**{core}**{text[len(core):]}" if core else text
+    return f"**{core}**{text[len(core) :]}" if core else text
 
 
 def _paragraph(paragraph: Paragraph) -> str:

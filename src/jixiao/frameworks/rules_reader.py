@@ -151,7 +151,8 @@ def _bands(r: Reader, rule: Mapping[str, Any], path: str, weight: Decimal) -> Ru
     bands = [_band(r, b, f"{key_path(path, 'bands')}[{i}]", weight) for i, b in enumerate(raw)]
     if any(b is None for b in bands):
         return None
-    check_bands(r, [b for b in bands if b is not None], key_path(path, "bands"))
+    if not any(b.min is not None and b.max is not None and b.min > b.max for b in bands if b is not None):
+        check_bands(r, [b for b in bands if b is not None], key_path(path, "bands"))
     return BandsRule(tuple(b for b in bands if b is not None))
 
 

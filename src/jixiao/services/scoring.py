@@ -173,6 +173,10 @@ def import_table(source: Path, output: Path, meta: dict[str, Any]) -> tuple[Any,
 
     if not source.exists():
         raise UnusableInput(f"{source}：文件不存在")
+    if output.resolve() == source.resolve() or output.suffix.lower() in (".xlsx", ".xls"):
+        raise UnusableInput(f"{output}：输出应为 .yaml 文件，不能覆盖工作簿")
+    if output.is_dir():
+        raise UnusableInput(f"{output} 是文件夹，请给出 .yaml 文件名")
     try:
         imported = import_xlsx(source, meta)
     except TableImportError as error:

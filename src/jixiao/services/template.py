@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from ..core import expr
@@ -34,6 +35,15 @@ TEXT_SECTIONS = (
 )
 
 
+def _plain_or_quoted(text: str) -> str:
+    return text if re.fullmatch(r"[A-Za-z0-9_./-]+", text) else _quote(text)
+
+
+def _line(text: str) -> str:
+    """Text that goes into a YAML comment: one line."""
+    return " ".join(text.split())
+
+
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -58,13 +68,15 @@ def _input(leaf: Indicator) -> list[str]:
     assert leaf.rule is not None
     kind = leaf.rule.type
     computed = leaf.value is not None and kind in ("proportional", "threshold", "bands", "per_occurrence", "yes_no")
-    note = f"{leaf.name}（{fmt_points(leaf.weight)}分，{RULE_NAMES_ZH[kind]}）"
-    criteria = (leaf.criteria or describe(leaf.rule, leaf.weight, leaf.unit)).replace("\n", " ")
+    note = f"{_line(leaf.name)}（{fmt_points(leaf.weight)}分，{RULE_NAMES_ZH[kind]}）"
+    criteria = _line(leaf.criteria or describe(leaf.rule, leaf.weight, leaf.unit))
     lines = [f"  # {note}：{criteria}"]
     if kind == "checklist":
-        lines += [f"  #   {i}: {item.text}（{fmt_points(item.points)}分）" for i, item in enumerate(leaf.rule.items)]  # type: ignore[union-attr]
+        lines += [
+            f"  #   {i}: {_line(item.text)}（{fmt_points(item.points)}分）" for i, item in enumerate(leaf.rule.items)
+        ]  # type: ignore[union-attr]
     if kind == "categorical":
-        lines += [f"  #   {i}: {o.text}（{fmt_points(o.score)}分）" for i, o in enumerate(leaf.rule.options)]  # type: ignore[union-attr]
+        lines += [f"  #   {i}: {_line(o.text)}（{fmt_points(o.score)}分）" for i, o in enumerate(leaf.rule.options)]  # type: ignore[union-attr]
     if leaf.not_applicable is not None:
         lines.append("  #   不适用时填 {applicable: false, reason: …}")
     if computed:
@@ -76,14 +88,14 @@ def _input(leaf: Indicator) -> list[str]:
     return lines
 
 
-def evaluation_template(framework: Framework, unit: str, year: int) -> str:
-    """The YAML text of a skeleton evaluation for ``framework``."""
+def evaluation_template(framework: Framework, unit: str, year: int, reference: str = "") -> str:
+    """The YAML text of a skeleton evaluation for ``framework`` (``reference``: how the file names it)."""
     lines = [
-        f"# {framework.name}（{framework.id} 第{framework.version}版）评价数据",
+        f"# {_line(framework.name)}（{framework.id} 第{framework.version}版）评价数据",
         "# 金额以万元计，比率以百分数计（97.02 表示 97.02%）；只写数字，不带单位。",
         "# 填好后运行：jixiao score 本文件   查看评分表与需要补充的内容",
         "format: jixiao/evaluation@1",
-        f"framework: {framework.id}",
+        f"framework: {_plain_or_quoted(reference or framework.id)}",
         f"year: {year}",
         f"fill_date: {date.today().isoformat()}",
         "notice:            # 通知文号，如 某财绩〔2025〕1号",
