@@ -346,3 +346,25 @@ def test_total_above_100_and_penalties() -> None:
     text = consistent_report(scored + "\n减分项得分2分。").replace("自评总分：92分", "自评总分：90分")
     _, findings = audit_text(text)
     assert "total-mismatch" not in {f.code for f in findings}  # 92 − 2 = 90
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice not installed")
+def test_a_seed_as_pdf_audits_like_the_text(tmp_path: Path) -> None:
+    """The same report as .txt and as PDF (Word → LibreOffice) gives the same findings: wraps, labels alone on
+    their line and text-layer quirks do not add or hide any."""
+    from docx import Document as WordDocument
+
+    from jixiao.documents.pdf import convert_to_pdf
+
+    sources = []
+    for seed in (LECHANG, ZHANJIANG):
+        word = WordDocument()
+        for text in seed.read_text(encoding="utf-8").splitlines():
+            if text.strip():
+                word.add_paragraph(text.strip())
+        word.save(str(tmp_path / f"{seed.stem}.docx"))
+        sources.append(tmp_path / f"{seed.stem}.docx")
+    for seed, pdf in zip((LECHANG, ZHANJIANG), convert_to_pdf(sources, tmp_path), strict=True):
+        as_text = {(f.code, f.severity) for f in audit_file(seed).findings}
+        as_pdf = {(f.code, f.severity) for f in audit_file(pdf).findings}
+        assert as_pdf == as_text, seed.name

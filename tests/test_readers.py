@@ -440,7 +440,9 @@ def test_pdf_from_docx_has_pages_and_the_same_text(long_report: tuple[Path, Path
     assert not any(re.fullmatch(r"[—-]?\s*\d+\s*[—-]?", line.text) for line in pdf.lines)  # footers dropped
     # wrapped lines are joined again: the PDF says what the .docx says, label for label. (A wrap right after
     # a 。 stays a line break, so the comparison allows extra breaks; on this layout there are none.)
-    pdf_texts, docx_texts = [line.text for line in pdf.lines], [line.text for line in docx_doc.lines]
+    # (spaces may differ: Word puts a tab after a numbering label, pdftotext does not keep it)
+    pdf_texts = [line.text.replace(" ", "") for line in pdf.lines]
+    docx_texts = [line.text.replace(" ", "") for line in docx_doc.lines]
     assert "".join(pdf_texts) == "".join(docx_texts)
     assert [t for t in pdf_texts if parse_marker(t)] == [t for t in docx_texts if parse_marker(t)]
     assert len(docx_texts) <= len(pdf_texts) <= len(docx_texts) * 1.1

@@ -15,12 +15,23 @@ def numbering(doc: Document, found: Extracted) -> list[Finding]:
     """List markers that skip or repeat: 一、二、四、 / 1. 1. / 一是…四是…四是."""
     out: list[Finding] = []
     stack: list[tuple[str, int]] = []
+    previous = ""
     for line in prose(doc):
         marker = nz.parse_marker(line.text)
         if marker is not None and marker.kind != "ordinal_shi":
+            if marker.value > 1 and _inline_in(previous, marker.kind, marker.value - 1):
+                _step(stack, marker.kind, marker.value - 1, line)  # "…（5）…。" then "（6）…": one inline list, wrapped
             out += _step(stack, marker.kind, marker.value, line)
         out += _inline_points(line)
+        previous = line.text
     return out
+
+
+def _inline_in(text: str, kind: str, value: int) -> bool:
+    """Whether ``text`` holds the marker ``value`` of ``kind`` after its start, as in "…。（5）…"."""
+    written = marker_text(kind, value)
+    forms = {written, written.replace("（", "(").replace("）", ")")}
+    return any(text.find(form, 1) > 0 for form in forms) if kind in ("arabic_paren", "cn_paren", "circled") else False
 
 
 def _step(stack: list[tuple[str, int]], kind: str, value: int, line: Line) -> list[Finding]:

@@ -179,6 +179,9 @@ def _continues(prev: _Item, nxt: _Item, width: int) -> bool:
     """Whether ``nxt`` continues ``prev``, broken by a wrap: prev ends mid-sentence, nxt starts no block."""
     if prev.raw.in_table or nxt.raw.in_table:
         return False
+    marker = parse_marker(prev.text)
+    if marker is not None and marker.end >= len(prev.text.rstrip()):
+        return True  # a numbering label alone on its line ("1." then a tab in Word) belongs to the next line
     if _ends_sentence(prev.text) or _is_field(prev.text) or (not prev.joined and _is_heading(prev.text, width)):
         return False
     return not _starts_block(nxt.text)

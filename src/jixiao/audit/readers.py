@@ -16,6 +16,8 @@ python-docx and pypdf are imported inside the functions that need them.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -103,8 +105,27 @@ def read_txt(path: Path) -> Document:
 MIN_CHARS_PER_PAGE: Final = 20
 
 
+def _pdftotext_pages(path: Path) -> list[str] | None:
+    """Text per page from poppler's pdftotext, which keeps reading order (pypdf can scramble quotes
+    inside numbers: "自评得分4 “ ”分"); None when it is not installed or cannot read the file."""
+    binary = shutil.which("pdftotext")
+    if binary is None:
+        return None
+    try:
+        done = subprocess.run([binary, "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    pages = done.stdout.decode("utf-8", "replace").split("\f")
+    return pages[:-1] if len(pages) > 1 and not pages[-1].strip() else pages
+
+
 def _pdf_pages(path: Path) -> tuple[list[str], str]:
     """Text per page, and a problem ("" if none)."""
+    pages = _pdftotext_pages(path)
+    if pages is not None:
+        return pages, ""
     import logging
 
     from pypdf import PdfReader
