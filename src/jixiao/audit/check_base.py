@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from . import numbers_zh as nz
 from . import patterns as p
@@ -63,7 +64,8 @@ def marker_text(kind: str, value: int) -> str:
     return _MARKER_FORMS.get(kind, "{}").format(shown)
 
 
-def prose(doc: Document) -> list[Line]:
+@lru_cache(maxsize=8)
+def prose(doc: Document) -> tuple[Line, ...]:
     """Lines of running text: not table rows (a .docx table, "a | b | c" in plain text), and nothing after an
     appendix heading "附件1 数据表" / "附件2 评分表" (a PDF's text layer runs table cells together)."""
     lines: list[Line] = []
@@ -72,7 +74,7 @@ def prose(doc: Document) -> list[Line]:
             break
         if not line.in_table and line.text.count("|") < 2 and not looks_tabular(line.text):
             lines.append(line)
-    return lines
+    return tuple(lines)
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
