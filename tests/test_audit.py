@@ -368,3 +368,17 @@ def test_a_seed_as_pdf_audits_like_the_text(tmp_path: Path) -> None:
         as_text = {(f.code, f.severity) for f in audit_file(seed).findings}
         as_pdf = {(f.code, f.severity) for f in audit_file(pdf).findings}
         assert as_pdf == as_text, seed.name
+
+
+@pytest.mark.parametrize(
+    ("sentence", "faulty"),
+    [
+        ("我局共有内设机构5个，其中综合科室2个，业务科室2个。", True),
+        ("在职55人，其中行政人员50人，工勤人员7人。", True),
+        ("内设机构3个，其中综合科室1个，业务科室2个。", False),
+        ("调研员共6名（其中一级调研员不超过3名），三、四级调研员共11名。", False),
+    ],
+)
+def test_counts_whose_parts_do_not_add_up(sentence: str, faulty: bool) -> None:
+    _, findings = audit_text(consistent_report(sentence))
+    assert ("count-mismatch" in {f.code for f in findings}) is faulty

@@ -238,3 +238,24 @@ def counts(doc: Document, found: Extracted) -> list[Finding]:
                         )
                     )
     return out
+
+
+def count_parts(doc: Document, found: Extracted) -> list[Finding]:
+    """ "内设机构5个，其中综合科室2个，业务科室2个": the parts of a count must add up to it."""
+    out = []
+    for line in prose(doc):
+        for match in p.COUNT_PARTS.finditer(line.text):
+            total = _count(match["n"])
+            parts = [_count(m[1]) for m in re.finditer(rf"({p._CN_N})\s*{match['unit']}", match["parts"])]
+            if total is None or len(parts) < 2 or None in parts:
+                continue
+            added = sum(x for x in parts if x is not None)
+            if added != total:
+                shown = "+".join(str(x) for x in parts)
+                message = f"写明{total}{match['unit']}，其中各项合计{shown}={added}{match['unit']}"
+                out.append(_f("error", "count-mismatch", message, match[0][:60], line.number))
+    return out
+
+
+def _count(text: str) -> int | None:
+    return int(text) if text.isdigit() else nz.cn_to_int(text)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from .check_base import GRADES, _f, fmt_plain
 from .check_figures import figure_conflicts, missing_figures, relations, sentence_sums
 from .check_ratios import formula_ratios, verbal_ratios
-from .check_structure import counts, empty_sections, numbering, sections_present, unit_names, years
+from .check_structure import count_parts, counts, empty_sections, numbering, sections_present, unit_names, years
 from .extract import transfers
 from .model import Document, Extracted, Finding
 
@@ -118,6 +118,7 @@ CHECKS: list[Check] = [
     years,
     unit_names,
     counts,
+    count_parts,
 ]
 
 

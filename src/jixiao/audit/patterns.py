@@ -95,6 +95,10 @@ COUNT_LIST = re.compile(
 )
 LIST_THEN_COUNT = re.compile(r"(?:有|为)[:：](?P<items>[^。；]+?)共(?P<n>\d+|[一二三四五六七八九十两]+)个")
 PART_SUM = re.compile(r"其中(?P<parts>[^。]+)")
+_CN_N = r"\d+|[一二三四五六七八九十两百]+"
+COUNT_PARTS = re.compile(
+    rf"(?P<n>{_CN_N})\s*(?P<unit>个|人|名|项|件)[^，,。；;其（(]{{0,12}}[，,]\s*其中(?P<parts>[^。；;（()）]+)"
+)
 TOTAL_AFTER_PARTS = re.compile(
     r"(?:合计|共计|总计)(?:预算)?(?P<total>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|人|个)"
 )
