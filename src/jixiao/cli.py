@@ -160,29 +160,17 @@ def init(
     year: Annotated[int, typer.Option("--year", help="评价年度")] = 0,
 ) -> None:
     """生成评价数据模板：列出评分表用到的每项数据、每个指标需要填报的内容及评分标准。"""
-    from datetime import date
+    from .services.template import write_template
 
-    from .services.template import evaluation_template
-
-    if output.exists():
-        fail_unusable(f"{output} 已存在，为免覆盖已填写的内容，请换一个文件名")
     loaded = _load(table)
     if loaded.framework is None:
         print_issues(loaded.issues)
         exit_for(loaded.issues)
         return
-    framework = loaded.framework
-    year = year or (framework.years[-1] if framework.years else date.today().year - 1)
-    if not 1990 <= year <= 2100:
-        fail_unusable(f"评价年度{year}不合理")
-    reference = (
-        framework.id if scoring.loader.builtin_path(table) else os.path.relpath(framework.file, output.parent.resolve())
-    )
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(evaluation_template(framework, unit or "（单位名称）", year, reference), encoding="utf-8")
-    except OSError as error:
-        fail_unusable(f"{output}：无法写入（{error.strerror or type(error).__name__}）")
+        write_template(loaded.framework, table, output, unit, year)
+    except UnusableInput as error:
+        fail_unusable(error.message)
     out.print(f"[green]已生成[/green] {esc(output)}：填写后运行 jixiao score {esc(output)}")
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
+from pathlib import Path
 
 from ..core import expr
 from ..core.fields import STANDARD_FIELDS
 from ..core.model import RULE_NAMES_ZH, Framework, Indicator
 from ..core.numbers import fmt_points
 from ..core.rules import describe
+from ..frameworks.loader import builtin_path
+from .scoring import UnusableInput
 
 _INPUT_BY_RULE = {
     "judgement": "{score: , reason: }",
@@ -128,3 +132,22 @@ def evaluation_template(framework: Framework, unit: str, year: int, reference: s
     lines += ["text:              # 报告各部分的文字，由单位填写"]
     lines += [f"  {key}: ''   # {title}" for key, title in TEXT_SECTIONS]
     return "\n".join(lines) + "\n"
+
+
+def write_template(framework: Framework, table: str, output: Path, unit: str = "", year: int = 0) -> None:
+    """Write the skeleton for ``framework`` to ``output``; never overwrite; UnusableInput on a bad request.
+
+    A built-in table is named by its id; a table file by its path relative to the evaluation.
+    """
+    if output.exists():
+        raise UnusableInput(f"{output} 已存在，为免覆盖已填写的内容，请换一个文件名")
+    year = year or (framework.years[-1] if framework.years else date.today().year - 1)
+    if not 1990 <= year <= 2100:
+        raise UnusableInput(f"评价年度{year}不合理")
+    builtin = builtin_path(table) is not None
+    reference = framework.id if builtin else os.path.relpath(framework.file, output.parent.resolve())
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(evaluation_template(framework, unit or "（单位名称）", year, reference), encoding="utf-8")
+    except OSError as error:
+        raise UnusableInput(f"{output}：无法写入（{error.strerror or type(error).__name__}）") from error
