@@ -150,3 +150,18 @@ def test_installed_command_never_prints_a_traceback(tmp_path: Path) -> None:
     assert done.returncode in (1, 2)
     assert "Traceback" not in done.stderr + done.stdout
     assert "键值映射" in done.stderr + done.stdout
+
+
+def test_audit_json_shapes_exit_codes_and_csv(tmp_path: Path) -> None:
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    if not seeds.exists():
+        return
+    one = invoke("audit", str(seeds / "000_a00a4ecf0d918d5e.txt"), "--json")
+    assert one.exit_code == 0 and json.loads(one.stdout)["format"] == "jixiao/audit@1"  # one object
+    many = invoke("audit", str(seeds), "--json", "--csv", str(tmp_path / "f.csv"))
+    assert many.exit_code == 1  # the seeds have error findings
+    assert [d["unit"] for d in json.loads(many.stdout)][0] == "廉江市人民政府办公室"  # an array, in order
+    assert "figure-conflict" in (tmp_path / "f.csv").read_text(encoding="utf-8-sig")
+    (tmp_path / "bad.docx").write_bytes(b"garbage")
+    broken = invoke("audit", str(tmp_path / "bad.docx"))
+    assert broken.exit_code == 2 and "unreadable" in broken.output and "Traceback" not in broken.output

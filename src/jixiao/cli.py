@@ -242,12 +242,7 @@ def audit(
         return
     results = _audit_with_progress(files)
     if as_json:
-        data = [auditing.audit_json(r) for r in results]
-        out.print_json(
-            json.dumps(
-                data[0] if len(paths) == 1 and len(data) == 1 and paths[0].is_file() else data, ensure_ascii=False
-            )
-        )
+        out.print_json(json.dumps(auditing.audit_output(results, paths), ensure_ascii=False))
     else:
         _print_audit(results)
     if csv_out is not None:

@@ -128,3 +128,9 @@ def findings_csv(results: Sequence[Audited]) -> str:
                 ]
             )
     return buffer.getvalue()
+
+
+def audit_output(results: Sequence[Audited], paths: Sequence[Path]) -> dict[str, Any] | list[dict[str, Any]]:
+    """formats §5: one object for a single file given as such, else an array in the order given."""
+    data = [audit_json(r) for r in results]
+    return data[0] if len(paths) == 1 and len(data) == 1 and paths[0].is_file() else data
