@@ -160,7 +160,7 @@ def test_audit_json_shapes_exit_codes_and_csv(tmp_path: Path) -> None:
     assert one.exit_code == 0 and json.loads(one.stdout)["format"] == "jixiao/audit@1"  # one object
     many = invoke("audit", str(seeds), "--json", "--csv", str(tmp_path / "f.csv"))
     assert many.exit_code == 1  # the seeds have error findings
-    assert [d["unit"] for d in json.loads(many.stdout)][0] == "廉江市人民政府办公室"  # an array, in order
+    assert json.loads(many.stdout)[0]["unit"] == "廉江市人民政府办公室"  # an array, in order
     assert "figure-conflict" in (tmp_path / "f.csv").read_text(encoding="utf-8-sig")
     (tmp_path / "bad.docx").write_bytes(b"garbage")
     broken = invoke("audit", str(tmp_path / "bad.docx"))
