@@ -29,7 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="jixiao 绩效：部门整体支出绩效自评的评分、报告与审核。",
 )
-framework_app = typer.Typer(no_args_is_help=True, help="评分表：检查、查看、列出内置评分表。")
+framework_app = typer.Typer(no_args_is_help=True, help="评分表：检查、查看、从 Excel 导入、列出内置评分表。")
 app.add_typer(framework_app, name="framework")
 out = Console(highlight=False, soft_wrap=False)
 if not out.is_terminal and "COLUMNS" not in os.environ:
