@@ -401,33 +401,20 @@ class _Run(LeafScoring):
                 False,
             )
         leaf_state = self.state[node.id]
-        value = leaf_state.value if isinstance(leaf_state.value, Decimal) and leaf_state.applicable else None
-        if not leaf_state.active:
-            text = "“二者择其一”未选择本项，不计分"
-            return IndicatorResult(
-                node.id,
-                node.name,
-                depth,
-                node.weight,
-                ZERO,
-                None,
-                None,
-                False,
-                text,
-                True,
-                node.unit,
-                node.rule.type if node.rule else "",
-            )
+        active = leaf_state.active
+        applicable = active and leaf_state.applicable
+        value = leaf_state.value if isinstance(leaf_state.value, Decimal) and applicable else None
+        text = "；".join(leaf_state.parts) if active else "“二者择其一”未选择本项，不计分"
         return IndicatorResult(
             node.id,
             node.name,
             depth,
             node.weight,
-            eff,
+            eff if active else ZERO,
             value,
-            score,
-            leaf_state.applicable,
-            "；".join(leaf_state.parts),
+            score if active else None,
+            applicable,
+            text,
             True,
             node.unit,
             node.rule.type if node.rule else "",

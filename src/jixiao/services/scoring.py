@@ -101,8 +101,8 @@ def _relocate(issues: tuple[Issue, ...], path: str) -> tuple[Issue, ...]:
     return tuple(i if i.file else replace(i, path=path) for i in issues)
 
 
-def number(value: Decimal | None) -> int | float | None:
-    """A Decimal as a JSON number: integral weights as ints, scores and values as floats."""
+def number(value: Decimal | None) -> float | None:
+    """A score or value as a JSON number (weights use ``weight_number``)."""
     if value is None:
         return None
     return float(value)
