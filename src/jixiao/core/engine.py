@@ -1,37 +1,37 @@
 """The scoring engine: evaluate(framework, evaluation) -> Scorecard (formats §1 scoring order).
 
-Pure and deterministic. Problems are returned as issues, never raised. ``Engine`` prepares a
-table once (ids, siblings, the order in which computed values depend on each other) so that
-many evaluations can be scored against it cheaply.
+Pure and deterministic. Problems are returned as issues, never raised. ``Engine`` compiles a
+table once into a ``Plan`` (positions, compiled expressions, the order in which computed values
+depend on each other) so that many evaluations can be scored against it cheaply; explanations
+are worded when they are first read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 
 from . import explain
-from .expr import Unavailable, Value, evaluate, names, refs
-from .leafscore import ANY_LEAF_KEYS, KIND_KEYS, LeafScoring, LeafState, input_path, show_value
+from .compiled import FAILURES
+from .expr import Unavailable, Value, evaluate
+from .leafscore import LeafScoring, input_path, show_value
 from .model import (
     RULE_NAMES_ZH,
-    BandsRule,
     Evaluation,
     Framework,
     Indicator,
     IndicatorResult,
-    Issue,
     JudgementRule,
     LeafInput,
     PerOccurrenceRule,
-    ProportionalRule,
     Scorecard,
     Severity,
-    ThresholdRule,
-    YesNoRule,
+    Wording,
 )
 from .numbers import ZERO, in_range, q2
+from .plan import KIND_KEYS, LeafPlan, NodePlan, Plan
 from .totals import TotalsInput, total_of
+
+NOT_CHOSEN = "“二者择其一”未选择本项，不计分"
 
 
 class Engine:
@@ -39,25 +39,11 @@ class Engine:
 
     def __init__(self, framework: Framework) -> None:
         self.framework = framework
-        self.walk = framework.walk()
-        self.by_id = {node.id: node for node, _ in self.walk}
-        self.leaves = [node for node, _ in self.walk if node.is_leaf]
-        self.labels = self._labels()
-        self.order = _value_order(self.leaves)
-        self.leaf_names = {leaf.id: tuple(sorted(names(leaf.value))) for leaf in self.leaves if leaf.value is not None}
-        self.leaf_refs = {leaf.id: tuple(sorted(refs(leaf.value))) for leaf in self.leaves if leaf.value is not None}
-        self.subtree = {node.id: tuple(leaf.id for leaf in _leaves(node)) for node, _ in self.walk if not node.is_leaf}
-
-    def _labels(self) -> dict[str, str]:
-        labels = {f"@{leaf.id}": leaf.name for leaf in self.leaves}
-        for leaf in self.leaves:
-            if leaf.value is not None:
-                labels.update({n: explain.field_label(n, self.framework.fields) for n in names(leaf.value)})
-        return labels
+        self.plan = Plan(framework)
 
     def score(self, evaluation: Evaluation) -> Scorecard:
         """Score one evaluation; every problem becomes an issue on the scorecard."""
-        return _Run(self, evaluation).run()
+        return _Run(self.plan, evaluation).run()
 
 
 def evaluate_framework(framework: Framework, evaluation: Evaluation) -> Scorecard:
@@ -65,37 +51,25 @@ def evaluate_framework(framework: Framework, evaluation: Evaluation) -> Scorecar
     return Engine(framework).score(evaluation)
 
 
-def _value_order(leaves: list[Indicator]) -> list[Indicator]:
-    """Leaves with an expression, each after the leaves it references (cycles are validated)."""
-    by_id = {leaf.id: leaf for leaf in leaves}
-    done: set[str] = set()
-    order: list[Indicator] = []
-
-    def visit(leaf: Indicator, trail: frozenset[str]) -> None:
-        if leaf.id in done or leaf.id in trail or leaf.value is None:
-            return
-        for target in sorted(refs(leaf.value)):
-            if target in by_id:
-                visit(by_id[target], trail | {leaf.id})
-        done.add(leaf.id)
-        order.append(leaf)
-
-    for leaf in leaves:
-        visit(leaf, frozenset())
-    return order
-
-
 class _Run(LeafScoring):
     """One evaluation scored against one prepared table."""
 
-    def __init__(self, engine: Engine, evaluation: Evaluation) -> None:
-        self.engine = engine
-        self.labels = engine.labels
-        self.leaf_names, self.leaf_refs = engine.leaf_names, engine.leaf_refs
-        self.fw = engine.framework
-        self.ev = evaluation
-        self.issues: list[Issue] = []
-        self.state = {leaf.id: LeafState(leaf, effective=leaf.weight) for leaf in engine.leaves}
+    def __init__(self, plan: Plan, evaluation: Evaluation) -> None:
+        count = len(plan.leaves)
+        self.plan, self.fw, self.ev, self.labels = plan, plan.framework, evaluation, plan.labels
+        self.issues = []
+        inputs = evaluation.inputs
+        self.entries = [inputs.get(p.node.id) for p in plan.leaves] if inputs else [None] * count
+        self.active = [True] * count
+        self.applicable = [True] * count
+        self.value = [None] * count
+        self.entered = [False] * count
+        self.effective = list(plan.weights)
+        self.score = [None] * count
+        self.parts = [[] for _ in range(count)]
+        self.received = {}
+        self.overridden = set()
+        self.numbers: dict[str, Decimal] = {}  # numeric values of active leaves, for @references
         self.chosen: dict[str, str | None] = {}
 
     # ------------------------------------------------------------------ the order
@@ -107,10 +81,12 @@ class _Run(LeafScoring):
         self.compute_values()
         self.decide_applicability()
         self.transfer_weights()
-        for leaf_state in self.state.values():
-            if leaf_state.active and leaf_state.applicable:
-                self.score_leaf(leaf_state)
+        active, applicable = self.active, self.applicable
+        for p in self.plan.leaves:
+            if active[p.index] and applicable[p.index]:
+                self.score_leaf(p)
         results, base = self.results()
+        self.parts = []  # the wordings hold the parts now; keeping them here would make a reference cycle
         return total_of(TotalsInput(self.fw, self.ev, results, base, self.lookup_data, self.lookup_ref), self.issues)
 
     def check_context(self) -> None:
@@ -124,16 +100,19 @@ class _Run(LeafScoring):
             )
 
     def check_inputs(self) -> None:
+        leaf_index, leaves = self.plan.leaf_index, self.plan.leaves
         for indicator_id, entry in self.ev.inputs.items():
-            node = self.engine.by_id.get(indicator_id)
+            position = leaf_index.get(indicator_id)
+            if position is not None:
+                self.check_leaf_input(leaves[position], entry)
+                continue
+            node = self.plan.by_id.get(indicator_id)
             if node is None:
                 self.error(
                     "unknown-indicator", input_path(indicator_id), f"评分表“{self.fw.id}”中没有指标“{indicator_id}”"
                 )
-            elif not node.is_leaf:
-                self.check_inner_input(node, entry)
             else:
-                self.check_leaf_input(node, entry)
+                self.check_inner_input(node, entry)
 
     def check_inner_input(self, node: Indicator, entry: LeafInput) -> None:
         allowed = {"choose", "reason"} if node.alternatives else {"reason"}
@@ -145,29 +124,27 @@ class _Run(LeafScoring):
             )
             self.error("input-kind", input_path(node.id, key), f"指标“{node.name}”{what}")
 
-    def check_leaf_input(self, node: Indicator, entry: LeafInput) -> None:
-        assert node.rule is not None
-        allowed = KIND_KEYS[node.rule.type] | ANY_LEAF_KEYS
-        for key in sorted(entry.keys - allowed):
-            kinds = "、".join(sorted(KIND_KEYS[node.rule.type]))
-            self.error(
-                "input-kind",
-                input_path(node.id, key),
-                f"指标“{node.name}”为{RULE_NAMES_ZH[node.rule.type]}，不接受“{key}”（应填写：{kinds}）",
-            )
+    def check_leaf_input(self, p: LeafPlan, entry: LeafInput) -> None:
+        node = p.node
+        if not entry.keys <= p.allowed:
+            for key in sorted(entry.keys - p.allowed):
+                kinds = "、".join(sorted(KIND_KEYS[p.rule.type]))
+                self.error(
+                    "input-kind",
+                    input_path(node.id, key),
+                    f"指标“{node.name}”为{RULE_NAMES_ZH[p.rule.type]}，不接受“{key}”（应填写：{kinds}）",
+                )
         needs_reason = (
             entry.override is not None
             or entry.applicable is False
-            or (isinstance(node.rule, JudgementRule) and entry.score is not None)
+            or (entry.score is not None and isinstance(p.rule, JudgementRule))
         )
         if needs_reason and not entry.reason.strip():
             what = "调整得分" if entry.override is not None else ("不适用" if entry.applicable is False else "评判得分")
             self.error("reason-missing", input_path(node.id, "reason"), f"指标“{node.name}”{what}须写明理由（reason）")
 
     def choose_alternatives(self) -> None:
-        for node, _ in self.engine.walk:
-            if not node.alternatives:
-                continue
+        for node in self.plan.alternatives:
             entry = self.ev.inputs.get(node.id)
             choice = entry.choose if entry else None
             ids = [c.id for c in node.children]
@@ -186,7 +163,8 @@ class _Run(LeafScoring):
                     self.warn_unused(child, choice)
 
     def warn_unused(self, node: Indicator, choice: str | None) -> None:
-        for leaf in _leaves(node):
+        for position in self.plan.nodes_by_id[node.id].subtree:
+            leaf = self.plan.leaves[position].node
             if leaf.id in self.ev.inputs and choice:
                 self.issue(
                     Severity.WARNING,
@@ -196,10 +174,8 @@ class _Run(LeafScoring):
                 )
 
     def deactivate(self, node: Indicator) -> None:
-        if node.is_leaf:
-            self.state[node.id].active = False
-        for child in node.children:
-            self.deactivate(child)
+        for position in self.plan.nodes_by_id[node.id].subtree:
+            self.active[position] = False
 
     # ------------------------------------------------------------------ values
 
@@ -213,12 +189,13 @@ class _Run(LeafScoring):
         return value
 
     def lookup_ref(self, target: str) -> Value | Unavailable:
-        leaf_state = self.state.get(target)
-        value = leaf_state.value if leaf_state is not None else None
-        name = leaf_state.node.name if leaf_state is not None else target
+        position = self.plan.leaf_index.get(target)
+        if position is None:
+            return Unavailable((f"指标“{target}”没有数值",))
+        value, name = self.value[position], self.plan.leaves[position].node.name
         if value is None or isinstance(value, Unavailable | bool):
             return Unavailable((f"指标“{name}”没有数值",))
-        if leaf_state is not None and not (leaf_state.active and leaf_state.applicable):
+        if not (self.active[position] and self.applicable[position]):
             return Unavailable((f"指标“{name}”不适用",))
         return value
 
@@ -226,74 +203,92 @@ class _Run(LeafScoring):
         return self.labels.get(name) or explain.field_label(name, self.fw.fields)
 
     def compute_values(self) -> None:
-        for leaf in self.engine.order:
-            if self.state[leaf.id].active:
-                self.compute_value(self.state[leaf.id])
-        for leaf_state in self.state.values():
-            if leaf_state.node.value is None and leaf_state.active:
-                leaf_state.value = self.entered_value(leaf_state.node)
-                leaf_state.entered = leaf_state.value is not None
+        leaves, active, numbers = self.plan.leaves, self.active, self.numbers
+        for position in self.plan.entered_only:
+            if active[position]:
+                value = self.value[position] = self.entered_value(leaves[position])
+                self.entered[position] = value is not None
+                if isinstance(value, Decimal):
+                    numbers[leaves[position].node.id] = value
+        for position in self.plan.value_order:
+            if active[position]:
+                self.compute_value(leaves[position])
 
-    def entered_value(self, leaf: Indicator) -> Value | None:
-        entry = self.ev.inputs.get(leaf.id)
+    def entered_value(self, p: LeafPlan) -> Value | None:
+        entry = self.entries[p.index]
         if entry is None:
             return None
-        if isinstance(leaf.rule, PerOccurrenceRule):
+        if isinstance(p.rule, PerOccurrenceRule):
             return entry.count
         return q2(entry.value) if isinstance(entry.value, Decimal) else entry.value
 
-    def compute_value(self, leaf_state: LeafState) -> None:
-        leaf = leaf_state.node
-        assert leaf.value is not None
-        result = evaluate(leaf.value, self.lookup_data, self.lookup_ref, self.label)
+    def compute_value(self, p: LeafPlan) -> None:
+        leaf = p.node
+        assert leaf.value is not None and p.compiled is not None
+        result: Value | Unavailable
+        try:
+            result = p.compiled(self.ev.data, self.numbers)
+        except FAILURES:  # something is missing: evaluate again, collecting every reason
+            result = evaluate(leaf.value, self.lookup_data, self.lookup_ref, self.label)
         if isinstance(result, Decimal):
             result = q2(result) if in_range(result) else Unavailable(("计算结果超出合理范围，请检查数据及其单位",))
-        entered = self.entered_value(leaf)
-        if entered is not None and not isinstance(result, Unavailable) and entered != result:
-            key = "count" if isinstance(leaf.rule, PerOccurrenceRule) else "value"
-            self.error(
-                "value-conflict",
-                input_path(leaf.id, key),
-                f"指标“{leaf.name}”填报值{show_value(entered)}与按数据计算的{show_value(result)}不一致",
-            )
-        if isinstance(result, Unavailable) and entered is not None:
-            head = explain.formula_head(leaf, leaf.value, self.labels)
-            entry = self.ev.inputs.get(leaf.id)
-            basis = (
-                f"（依据：{entry.reason.strip()}）" if entry and entry.reason.strip() and entry.override is None else ""
-            )
-            why = "；".join(explain.plain(r) for r in result.reasons)
-            leaf_state.parts.append(f"{head}；{why}，采用填报值{show_value(entered)}{leaf.unit}{basis}")
-            result, leaf_state.entered = entered, True
-        leaf_state.value = result
+        entered = self.entered_value(p)
+        if entered is not None:
+            result = self.reconcile(p, result, entered)
+        self.value[p.index] = result
+        if isinstance(result, Decimal):
+            self.numbers[leaf.id] = result
+
+    def reconcile(self, p: LeafPlan, result: Value | Unavailable, entered: Value) -> Value | Unavailable:
+        """A value both computed and entered: they must agree; the entry stands in when computing fails."""
+        leaf = p.node
+        if not isinstance(result, Unavailable):
+            if entered != result:
+                key = "count" if isinstance(p.rule, PerOccurrenceRule) else "value"
+                self.error(
+                    "value-conflict",
+                    input_path(leaf.id, key),
+                    f"指标“{leaf.name}”填报值{show_value(entered)}与按数据计算的{show_value(result)}不一致",
+                )
+            return result
+        assert leaf.value is not None
+        head = explain.formula_head(leaf, leaf.value, self.labels)
+        entry = self.entries[p.index]
+        basis = f"（依据：{entry.reason.strip()}）" if entry and entry.reason.strip() and entry.override is None else ""
+        why = "；".join(explain.plain(r) for r in result.reasons)
+        self.parts[p.index].append(f"{head}；{why}，采用填报值{show_value(entered)}{leaf.unit}{basis}")
+        self.entered[p.index] = True
+        return entered
 
     # ------------------------------------------------------------------ applicability
 
-    def needs_value(self, leaf: Indicator) -> bool:
-        return isinstance(leaf.rule, ProportionalRule | ThresholdRule | BandsRule | PerOccurrenceRule | YesNoRule)
-
     def decide_applicability(self) -> None:
-        for leaf_state in self.state.values():
-            if leaf_state.active:
-                self.decide(leaf_state)
+        active, entries, values = self.active, self.entries, self.value
+        for p in self.plan.leaves:
+            i = p.index
+            if not active[i]:
+                continue
+            entry, value = entries[i], values[i]
+            if entry is not None and entry.applicable is False:
+                self.declared_not_applicable(p, entry)
+            elif p.needs_value and (value is None or isinstance(value, Unavailable)):
+                self.cannot_compute(p, value)
 
-    def decide(self, leaf_state: LeafState) -> None:
-        leaf, entry = leaf_state.node, self.ev.inputs.get(leaf_state.node.id)
-        if entry is not None and entry.applicable is False:
-            if leaf.not_applicable is None:
-                self.error(
-                    "not-applicable-forbidden",
-                    input_path(leaf.id, "applicable"),
-                    f"评分表未规定指标“{leaf.name}”可以不适用，不能填写 applicable: false",
-                )
-                leaf_state.applicable, leaf_state.effective = False, ZERO
-                return
-            self.mark_not_applicable(leaf_state, entry.reason)
+    def declared_not_applicable(self, p: LeafPlan, entry: LeafInput) -> None:
+        leaf = p.node
+        if leaf.not_applicable is None:
+            self.error(
+                "not-applicable-forbidden",
+                input_path(leaf.id, "applicable"),
+                f"评分表未规定指标“{leaf.name}”可以不适用，不能填写 applicable: false",
+            )
+            self.applicable[p.index], self.effective[p.index] = False, ZERO
             return
-        missing = leaf_state.value is None or isinstance(leaf_state.value, Unavailable)
-        if not (missing and self.needs_value(leaf)):
-            return
-        reasons = leaf_state.value.reasons if isinstance(leaf_state.value, Unavailable) else ()
+        self.mark_not_applicable(p, entry.reason)
+
+    def cannot_compute(self, p: LeafPlan, value: Unavailable | None) -> None:
+        leaf = p.node
+        reasons = value.reasons if isinstance(value, Unavailable) else ()
         why = "；".join(reasons) or "未填报"
         if leaf.not_applicable is not None:
             self.issue(
@@ -302,127 +297,152 @@ class _Run(LeafScoring):
                 input_path(leaf.id),
                 f"指标“{leaf.name}”无法计算（{why}），按评分表规定视为不适用",
             )
-            self.mark_not_applicable(leaf_state, f"无法计算（{why}）")
+            self.mark_not_applicable(p, f"无法计算（{why}）")
             return
-        key = "count" if isinstance(leaf.rule, PerOccurrenceRule) else "value"
+        key = "count" if isinstance(p.rule, PerOccurrenceRule) else "value"
         self.error(
             "input-missing" if not reasons else "value-unavailable",
             input_path(leaf.id, key),
             f"指标“{leaf.name}”缺少计分依据：{why}；请补充数据或填写 {key}",
         )
-        leaf_state.parts = [f"无法计分：{why}"]
-        leaf_state.applicable = False
+        self.parts[p.index] = [f"无法计分：{why}"]
+        self.applicable[p.index] = False
 
-    def mark_not_applicable(self, leaf_state: LeafState, reason: str) -> None:
-        leaf = leaf_state.node
-        entry = self.ev.inputs.get(leaf.id)
+    def mark_not_applicable(self, p: LeafPlan, reason: str) -> None:
+        leaf, i = p.node, p.index
+        entry = self.entries[i]
         if entry is not None and entry.override is not None:
             self.error(
                 "input-kind", input_path(leaf.id, "override"), f"指标“{leaf.name}”不适用，不能同时调整得分（override）"
             )
         policy = leaf.not_applicable
         assert policy is not None
-        leaf_state.applicable = False
-        leaf_state.effective = ZERO if policy.kind == "move_to" else leaf.weight
-        leaf_state.score = leaf.weight if policy.kind == "full_marks" else ZERO
-        target = self.engine.by_id.get(policy.target) if policy.kind == "move_to" else None
-        leaf_state.parts = [explain.not_applicable(reason, leaf, target)]
+        self.applicable[i] = False
+        self.effective[i] = ZERO if policy.kind == "move_to" else leaf.weight
+        self.score[i] = leaf.weight if policy.kind == "full_marks" else ZERO
+        target = self.plan.leaves[p.move_to].node if p.move_to >= 0 else None
+        self.parts[i] = [(explain.not_applicable, (reason, leaf, target))]
 
     def transfer_weights(self) -> None:
-        for leaf_state in self.state.values():
-            policy = leaf_state.node.not_applicable
-            if (
-                leaf_state.active
-                and not leaf_state.applicable
-                and policy
-                and policy.kind == "move_to"
-                and leaf_state.score is not None
-            ):
-                self.move(leaf_state, self.state[policy.target])
+        for position in self.plan.movers:
+            if self.active[position] and not self.applicable[position] and self.score[position] is not None:
+                source = self.plan.leaves[position]
+                self.move(source, self.plan.leaves[source.move_to])
 
-    def move(self, source: LeafState, target: LeafState) -> None:
-        if target.active and not target.applicable and target.score is None:
+    def move(self, source: LeafPlan, target: LeafPlan) -> None:
+        t = target.index
+        target_on = self.active[t] and self.applicable[t]
+        if self.active[t] and not self.applicable[t] and self.score[t] is None:
             return  # the target cannot be scored (its own error is reported): nothing more to say here
-        if not (target.active and target.applicable):
+        if not target_on:
             self.error(
                 "move-to-invalid",
                 input_path(source.node.id, "applicable"),
                 f"指标“{source.node.name}”的分值应调整至“{target.node.name}”，但后者也不适用，无法接收",
             )
             return
-        target.effective += source.node.weight
-        target.received.append((source.node, source.node.weight))
+        self.effective[t] += source.node.weight
+        self.received.setdefault(t, []).append((source.node, source.node.weight))
 
     # ------------------------------------------------------------------ results
 
     def results(self) -> tuple[list[IndicatorResult], Decimal | None]:
-        results: list[IndicatorResult] = []
-        scores: dict[str, Decimal | None] = {}
-        effective: dict[str, Decimal] = {}
-        for node, _ in reversed(self.engine.walk):
-            if node.is_leaf:
-                leaf_state = self.state[node.id]
-                scores[node.id] = leaf_state.score if leaf_state.active else None
-                effective[node.id] = leaf_state.effective if leaf_state.active else ZERO
-            else:
-                scores[node.id], effective[node.id] = self.inner_score(node, scores, effective)
-        for node, depth in self.engine.walk:
-            results.append(self.result(node, depth, scores[node.id], effective[node.id]))
-        top = [scores[n.id] for n in self.fw.indicators]
-        base = None if any(s is None for s in top) else sum((s for s in top if s is not None), ZERO)
+        """Leaves as scored, inner nodes summed bottom-up, every node's result in table order."""
+        nodes, size = self.plan.nodes, len(self.plan.nodes)
+        scores: list[Decimal | None] = [None] * size
+        effective: list[Decimal] = [ZERO] * size
+        applicable = [False] * size
+        for position, plan in enumerate(nodes):
+            i = plan.leaf
+            if i >= 0 and self.active[i]:
+                scores[position], effective[position] = self.score[i], self.effective[i]
+                applicable[position] = self.applicable[i]
+        for position in self.plan.inner_bottom_up:
+            self.inner_score(nodes[position], position, scores, effective, applicable)
+        results = [
+            self.leaf_result(plan, effective[position])
+            if plan.leaf >= 0
+            else _inner_result(plan, scores[position], effective[position], applicable[position])
+            for position, plan in enumerate(nodes)
+        ]
+        base: Decimal | None = ZERO
+        for position in self.plan.top:
+            score = scores[position]
+            base = None if base is None or score is None else base + score
         return results, base
 
     def inner_score(
-        self, node: Indicator, scores: Mapping[str, Decimal | None], effective: Mapping[str, Decimal]
-    ) -> tuple[Decimal | None, Decimal]:
-        if node.alternatives:
-            choice = self.chosen.get(node.id)
-            return (scores[choice], effective[choice]) if choice else (None, node.weight)
-        children = [scores[c.id] for c in node.children]
-        weight = sum((effective[c.id] for c in node.children), ZERO)
-        if any(s is None for s in children):
-            return None, weight
-        return sum((s for s in children if s is not None), ZERO), weight
+        self,
+        plan: NodePlan,
+        position: int,
+        scores: list[Decimal | None],
+        effective: list[Decimal],
+        applicable: list[bool],
+    ) -> None:
+        """An inner node's score (None when a child has none), effective weight and applicability."""
+        children = plan.children
+        applicable[position] = any([applicable[c] for c in children])
+        if plan.node.alternatives:
+            choice = self.chosen.get(plan.node.id)
+            chosen = next((c for c in children if self.plan.nodes[c].node.id == choice), None)
+            scores[position], effective[position] = (
+                (scores[chosen], effective[chosen]) if chosen is not None else (None, plan.node.weight)
+            )
+            return
+        total: Decimal | None = ZERO
+        weight = ZERO
+        for child in children:
+            score = scores[child]
+            total = None if total is None or score is None else total + score
+            weight += effective[child]
+        scores[position], effective[position] = total, weight
 
-    def result(self, node: Indicator, depth: int, score: Decimal | None, eff: Decimal) -> IndicatorResult:
-        if not node.is_leaf:
-            state = self.state
-            applicable = any(state[i].active and state[i].applicable for i in self.engine.subtree[node.id])
-            return IndicatorResult(
+    def leaf_result(self, plan: NodePlan, eff: Decimal) -> IndicatorResult:
+        i, node = plan.leaf, plan.node
+        active = self.active[i]
+        applicable = active and self.applicable[i]
+        value = self.value[i]
+        return _new(
+            IndicatorResult,
+            (
                 node.id,
                 node.name,
-                depth,
+                plan.depth,
                 node.weight,
                 eff,
-                None,
-                score,
+                value if applicable and isinstance(value, Decimal) else None,
+                self.score[i] if active else None,
                 applicable,
-                explain.inner(len(node.children), score, node.weight),
-                False,
-            )
-        leaf_state = self.state[node.id]
-        active = leaf_state.active
-        applicable = active and leaf_state.applicable
-        value = leaf_state.value if isinstance(leaf_state.value, Decimal) and applicable else None
-        text = "；".join(leaf_state.parts) if active else "“二者择其一”未选择本项，不计分"
-        return IndicatorResult(
-            node.id,
-            node.name,
-            depth,
-            node.weight,
-            eff if active else ZERO,
-            value,
-            score if active else None,
-            applicable,
-            text,
-            True,
-            node.unit,
-            node.rule.type if node.rule else "",
-            leaf_state.overridden,
+                Wording(self.parts[i]) if active else NOT_CHOSEN,
+                True,
+                node.unit,
+                plan.rule_type,
+                i in self.overridden,
+            ),
         )
 
 
-def _leaves(node: Indicator) -> list[Indicator]:
-    if node.is_leaf:
-        return [node]
-    return [leaf for child in node.children for leaf in _leaves(child)]
+_new = tuple.__new__  # builds a NamedTuple from a full tuple without the per-field keyword handling
+
+
+def _inner_result(plan: NodePlan, score: Decimal | None, eff: Decimal, applicable: bool) -> IndicatorResult:
+    node = plan.node
+    wording = Wording([(explain.inner, (len(plan.children), score, node.weight))])
+    return _new(
+        IndicatorResult,
+        (
+            node.id,
+            node.name,
+            plan.depth,
+            node.weight,
+            eff,
+            None,
+            score,
+            applicable,
+            wording,
+            False,
+            node.unit,
+            "",
+            False,
+        ),
+    )

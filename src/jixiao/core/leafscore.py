@@ -1,13 +1,14 @@
 """Per-leaf scoring: the rule applied to a leaf's value or input, overrides and wording.
 
-``LeafScoring`` holds the per-evaluation state shared with the engine's ``_Run`` (which owns the
-order of the steps); this module owns what happens to one applicable leaf.
+``LeafScoring`` holds the per-evaluation state, one list entry per leaf position of the table's
+``Plan``, shared with the engine's ``_Run`` (which owns the order of the steps); this module owns
+what happens to one applicable leaf. Problems become issues at once; the explanation is recorded
+as parts that are written only when someone reads it (``model.Wording``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import explain, rules
@@ -22,26 +23,18 @@ from .model import (
     Issue,
     JudgementRule,
     LeafInput,
+    Part,
     PerOccurrenceRule,
     ProportionalRule,
     Severity,
     ThresholdRule,
-    YesNoRule,
 )
 from .numbers import ZERO, fmt, fmt_points, is_integral, q2
+from .plan import ANY_LEAF_KEYS, KIND_KEYS, LeafPlan, Plan
 
-NUMERIC_RULES = (ProportionalRule, ThresholdRule, BandsRule)
-KIND_KEYS: Mapping[str, frozenset[str]] = {
-    "proportional": frozenset({"value"}),
-    "threshold": frozenset({"value"}),
-    "bands": frozenset({"value"}),
-    "checklist": frozenset({"checked"}),
-    "per_occurrence": frozenset({"count"}),
-    "yes_no": frozenset({"value"}),
-    "categorical": frozenset({"choice"}),
-    "judgement": frozenset({"score", "tier"}),
-}
-ANY_LEAF_KEYS = frozenset({"reason", "applicable", "override"})
+__all__ = ["ANY_LEAF_KEYS", "KIND_KEYS", "LeafScoring", "input_path", "show_value"]
+
+NUMERIC_RULES = ("proportional", "threshold", "bands")
 
 
 def input_path(indicator_id: str, key: str = "") -> str:
@@ -49,32 +42,24 @@ def input_path(indicator_id: str, key: str = "") -> str:
     return f'inputs["{indicator_id}"]' + (f".{key}" if key else "")
 
 
-@dataclass(slots=True)
-class LeafState:
-    """Per-evaluation state of one leaf."""
-
-    node: Indicator
-    active: bool = True
-    value: Value | Unavailable | None = None
-    entered: bool = False
-    applicable: bool = True
-    effective: Decimal = ZERO
-    score: Decimal | None = None
-    parts: list[str] = field(default_factory=list)
-    received: list[tuple[Indicator, Decimal]] = field(default_factory=list)
-    overridden: bool = False
-
-
 class LeafScoring:
-    """State of one evaluation being scored, and the scoring of its leaves."""
+    """State of one evaluation being scored (by leaf position), and the scoring of its leaves."""
 
+    plan: Plan
     fw: Framework
     ev: Evaluation
     labels: Mapping[str, str]
-    leaf_names: Mapping[str, tuple[str, ...]]
-    leaf_refs: Mapping[str, tuple[str, ...]]
     issues: list[Issue]
-    state: dict[str, LeafState]
+    entries: list[LeafInput | None]
+    active: list[bool]
+    applicable: list[bool]
+    value: list[Value | Unavailable | None]
+    entered: list[bool]
+    effective: list[Decimal]
+    score: list[Decimal | None]
+    parts: list[list[Part]]
+    received: dict[int, list[tuple[Indicator, Decimal]]]
+    overridden: set[int]
 
     # ------------------------------------------------------------------ helpers
 
@@ -86,141 +71,151 @@ class LeafScoring:
 
     # ------------------------------------------------------------------ scoring
 
-    def score_leaf(self, leaf_state: LeafState) -> None:
-        leaf = leaf_state.node
-        if leaf_state.received:
-            leaf_state.parts.append(explain.transfer_in(leaf_state.received))
-        if leaf.value is not None and not leaf_state.entered:
-            leaf_state.parts.insert(0, self.formula_part(leaf, leaf_state.value))
-        outcome = self.outcome(leaf_state)
+    def score_leaf(self, p: LeafPlan) -> None:
+        i, parts = p.index, self.parts[p.index]
+        if i in self.received:
+            parts.append((explain.transfer_in, (self.received[i],)))
+        if p.compiled is not None and not self.entered[i]:
+            parts.insert(0, (self.formula_part, (p,)))
+        outcome = self.outcome(p, False)
         if outcome is None:
             return
         if outcome.fraction is None:
-            self.error(outcome.code, input_path(leaf.id, outcome.key), f"指标“{leaf.name}”：{outcome.phrase}")
+            self.error(outcome.code, input_path(p.id, outcome.key), f"指标“{p.node.name}”：{outcome.phrase}")
             return
-        leaf_state.score = q2(outcome.fraction * leaf_state.effective)
-        scaled = leaf_state.received and not isinstance(leaf.rule, JudgementRule)
-        suffix = f"，按调整后分值{fmt_points(leaf_state.effective)}分折算" if scaled else ""
-        basis = self.basis(leaf_state)
-        if leaf.value is None and isinstance(leaf_state.value, Decimal) and isinstance(leaf.rule, NUMERIC_RULES):
-            basis += f"{leaf.name}填报值为{explain.value_text(leaf_state.value, leaf.unit)}；"
-        leaf_state.parts.append(f"{basis}{outcome.phrase}{suffix}，得{fmt_points(leaf_state.score)}分")
-        self.apply_override(leaf_state)
+        score = self.score[i] = q2(outcome.fraction * self.effective[i])
+        parts.append((self.scored_text, (p, score)))
+        entry = self.entries[i]
+        if entry is not None and entry.override is not None:
+            self.apply_override(p, entry.override, score)
 
-    def basis(self, leaf_state: LeafState) -> str:
+    def scored_text(self, p: LeafPlan, score: Decimal) -> str:
+        """The basis, the rule's phrase and the points, e.g. 未达100%，按比例计分（…），得2.3分."""
+        leaf, i = p.node, p.index
+        outcome = self.outcome(p, True)
+        assert outcome is not None
+        scaled = i in self.received and not isinstance(p.rule, JudgementRule)
+        suffix = f"，按调整后分值{fmt_points(self.effective[i])}分折算" if scaled else ""
+        basis = self.basis(p)
+        value = self.value[i]
+        if p.compiled is None and isinstance(value, Decimal) and p.rule.type in NUMERIC_RULES:
+            basis += f"{leaf.name}填报值为{explain.value_text(value, leaf.unit)}；"
+        return f"{basis}{outcome.phrase}{suffix}，得{fmt_points(score)}分"
+
+    def basis(self, p: LeafPlan) -> str:
         """The unit's stated basis, unless the reason belongs to an override or a value entry."""
-        entry = self.ev.inputs.get(leaf_state.node.id)
+        entry = self.entries[p.index]
         if entry is None or not entry.reason.strip() or entry.override is not None:
             return ""
-        if leaf_state.entered and leaf_state.node.value is not None:
+        if self.entered[p.index] and p.compiled is not None:
             return ""
         return f"{entry.reason.strip().rstrip('。')}。"
 
-    def formula_part(self, leaf: Indicator, value: object) -> str:
+    def formula_part(self, p: LeafPlan) -> str:
+        """formula = figures = result, as the 湛江 2020 report writes a computed indicator."""
+        leaf, value = p.node, self.value[p.index]
         assert leaf.value is not None
-        figures = {
-            n: explain.field_figure(n, self.ev.data[n], self.fw.fields)
-            for n in self.leaf_names[leaf.id]
-            if n in self.ev.data
-        }
-        for target in self.leaf_refs[leaf.id]:
-            ref_value = self.state[target].value if target in self.state else None
-            if isinstance(ref_value, Decimal):
-                figures[f"@{target}"] = explain.value_text(ref_value, self.state[target].node.unit)
+        data = self.ev.data
+        figures = {n: explain.field_figure(n, data[n], self.fw.fields) for n in p.names if n in data}
+        for target in p.refs:
+            position = self.plan.leaf_index.get(target)
+            ref_value = self.value[position] if position is not None else None
+            if position is not None and isinstance(ref_value, Decimal):
+                figures[f"@{target}"] = explain.value_text(ref_value, self.plan.leaves[position].node.unit)
         if isinstance(value, bool):
             head = explain.computed(leaf, leaf.value, self.labels, figures, "成立" if value else "不成立")
             return head.rsplit("=", 1)[0] + ("，成立" if value else "，不成立")
-        if isinstance(value, Decimal) and isinstance(leaf.rule, PerOccurrenceRule):
+        if isinstance(value, Decimal) and isinstance(p.rule, PerOccurrenceRule):
             result = f"{fmt_points(value)}{leaf.unit or '次'}"
         else:
             result = explain.value_text(value, leaf.unit) if isinstance(value, Decimal) else "—"
         return explain.computed(leaf, leaf.value, self.labels, figures, result)
 
-    def outcome(self, leaf_state: LeafState) -> rules.Outcome | None:
-        leaf, entry, rule = leaf_state.node, self.ev.inputs.get(leaf_state.node.id), leaf_state.node.rule
-        value, weight = leaf_state.value, leaf.weight
-        if isinstance(rule, ProportionalRule | ThresholdRule | BandsRule):
-            number = self.numeric(leaf, value)
-            if number is None:
-                return None
-            if isinstance(rule, ProportionalRule):
-                return rules.proportional(rule, number, leaf.unit)
-            if isinstance(rule, ThresholdRule):
-                return rules.threshold(rule, number, weight, leaf.unit)
-            return rules.bands(rule, number, weight, leaf.unit)
+    def outcome(self, p: LeafPlan, explain_it: bool) -> rules.Outcome | None:
+        """The rule applied to the leaf; None when an error has been reported instead."""
+        rule, i = p.rule, p.index
+        value, weight, unit = self.value[i], p.node.weight, p.node.unit
+        if isinstance(rule, ProportionalRule):
+            number = self.numeric(p, value)
+            return None if number is None else rules.proportional(rule, number, unit, explain_it)
+        if isinstance(rule, ThresholdRule):
+            number = self.numeric(p, value)
+            return None if number is None else rules.threshold(rule, number, weight, unit, explain_it)
+        if isinstance(rule, BandsRule):
+            number = self.numeric(p, value)
+            return None if number is None else rules.bands(rule, number, weight, unit, explain_it)
         if isinstance(rule, PerOccurrenceRule):
-            count = self.count(leaf, value)
-            return None if count is None else rules.per_occurrence(rule, count, weight)
-        if isinstance(rule, YesNoRule):
-            return self.yes_no(leaf, value)
-        return self.entered_outcome(leaf_state, entry)
+            count = self.count(p, value)
+            return None if count is None else rules.per_occurrence(rule, count, weight, explain_it)
+        if rule.type == "yes_no":
+            return self.yes_no(p, value)
+        return self.entered_outcome(p, explain_it)
 
-    def entered_outcome(self, leaf_state: LeafState, entry: LeafInput | None) -> rules.Outcome | None:
-        leaf, rule = leaf_state.node, leaf_state.node.rule
+    def entered_outcome(self, p: LeafPlan, explain_it: bool) -> rules.Outcome | None:
+        rule, entry, leaf = p.rule, self.entries[p.index], p.node
         if isinstance(rule, ChecklistRule):
             if entry is None or entry.checked is None:
                 return self.missing(leaf, "checked", "所符合的项（checked: [0, 1, …]）")
-            return rules.checklist(rule, entry.checked, leaf.weight)
+            return rules.checklist(rule, entry.checked, leaf.weight, explain_it)
         if isinstance(rule, CategoricalRule):
             if entry is None or entry.choice is None:
                 return self.missing(leaf, "choice", "所选类别（choice: 序号，从0起）")
-            return rules.categorical(rule, entry.choice, leaf.weight)
+            return rules.categorical(rule, entry.choice, leaf.weight, explain_it)
         assert isinstance(rule, JudgementRule)
         if entry is None or entry.score is None:
             return self.missing(leaf, "score", "评判得分与理由（score, reason）")
-        if entry.score > leaf_state.effective:
+        effective = self.effective[p.index]
+        if entry.score > effective:
             self.error(
                 "score-over-weight",
                 input_path(leaf.id, "score"),
-                f"指标“{leaf.name}”得分{fmt_points(entry.score)}分超过分值{fmt_points(leaf_state.effective)}分",
+                f"指标“{leaf.name}”得分{fmt_points(entry.score)}分超过分值{fmt_points(effective)}分",
             )
             return None
-        return rules.judgement(rule, entry.score, entry.tier, leaf_state.effective)
+        return rules.judgement(rule, entry.score, entry.tier, effective, explain_it)
 
     def missing(self, leaf: Indicator, key: str, what: str) -> rules.Outcome | None:
         self.error("input-missing", input_path(leaf.id, key), f"指标“{leaf.name}”须填报{what}")
         return None
 
-    def numeric(self, leaf: Indicator, value: object) -> Decimal | None:
+    def numeric(self, p: LeafPlan, value: object) -> Decimal | None:
         if isinstance(value, Decimal):
             return value
-        message = f"指标“{leaf.name}”的值应为数值，实为{show_value(value)}"
-        self.error("input-kind", input_path(leaf.id, "value"), message)
+        message = f"指标“{p.node.name}”的值应为数值，实为{show_value(value)}"
+        self.error("input-kind", input_path(p.id, "value"), message)
         return None
 
-    def count(self, leaf: Indicator, value: object) -> Decimal | None:
+    def count(self, p: LeafPlan, value: object) -> Decimal | None:
         if isinstance(value, Decimal) and value >= 0 and is_integral(value):
             return value
         self.error(
-            "not-integer", input_path(leaf.id, "count"), f"指标“{leaf.name}”的次数应为非负整数，实为{show_value(value)}"
+            "not-integer", input_path(p.id, "count"), f"指标“{p.node.name}”的次数应为非负整数，实为{show_value(value)}"
         )
         return None
 
-    def yes_no(self, leaf: Indicator, value: object) -> rules.Outcome | None:
+    def yes_no(self, p: LeafPlan, value: object) -> rules.Outcome | None:
         if isinstance(value, bool):
             return rules.yes_no(value)
         self.error(
-            "input-kind", input_path(leaf.id, "value"), f"指标“{leaf.name}”应填 true 或 false，实为{show_value(value)}"
+            "input-kind", input_path(p.id, "value"), f"指标“{p.node.name}”应填 true 或 false，实为{show_value(value)}"
         )
         return None
 
-    def apply_override(self, leaf_state: LeafState) -> None:
-        entry = self.ev.inputs.get(leaf_state.node.id)
-        if entry is None or entry.override is None:
-            return
-        leaf = leaf_state.node
-        if not ZERO <= entry.override <= leaf_state.effective:
+    def apply_override(self, p: LeafPlan, override: Decimal, computed: Decimal) -> None:
+        leaf, effective = p.node, self.effective[p.index]
+        if not ZERO <= override <= effective:
             self.error(
                 "score-over-weight",
                 input_path(leaf.id, "override"),
-                f"指标“{leaf.name}”调整后得分{fmt_points(entry.override)}分不在0至{fmt_points(leaf_state.effective)}分之间",
+                f"指标“{leaf.name}”调整后得分{fmt_points(override)}分不在0至{fmt_points(effective)}分之间",
             )
             return
-        computed = leaf_state.score
-        leaf_state.score, leaf_state.overridden = q2(entry.override), True
-        leaf_state.parts.append(
-            f"经评审调整为{fmt_points(entry.override)}分（按规则计算为{fmt_points(computed or ZERO)}分），"
-            f"理由：{entry.reason.strip()}"
+        self.score[p.index] = q2(override)
+        self.overridden.add(p.index)
+        entry = self.entries[p.index]
+        assert entry is not None
+        self.parts[p.index].append(
+            f"经评审调整为{fmt_points(override)}分（按规则计算为{fmt_points(computed)}分），理由：{entry.reason.strip()}"
         )
 
 

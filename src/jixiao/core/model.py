@@ -6,7 +6,7 @@ them. Amounts and ratios are ``Decimal``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -358,6 +358,39 @@ class Evaluation:
 # --------------------------------------------------------------------------- results
 
 
+Part = str | tuple[Callable[..., str], tuple[object, ...]]
+"""A piece of an explanation: text, or a function and its arguments that write it."""
+
+
+class Wording:
+    """An explanation written when first read, then kept: scoring a thousand units for a
+    dashboard needs their scores, not every sentence; a document reads every sentence once."""
+
+    __slots__ = ("_parts", "_text")
+
+    def __init__(self, parts: list[Part]) -> None:
+        self._parts = parts
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = "；".join(p if isinstance(p, str) else p[0](*p[1]) for p in self._parts)
+            self._parts = []
+        return self._text
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Wording | str):
+            return self.text == (other if isinstance(other, str) else other.text)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return repr(self.text)
+
+
 class IndicatorResult(NamedTuple):
     """The scored form of one node of the tree (a NamedTuple: immutable and cheap to build)."""
 
@@ -369,11 +402,17 @@ class IndicatorResult(NamedTuple):
     value: Decimal | None
     score: Decimal | None
     applicable: bool
-    explanation: str
+    wording: Wording | str
     is_leaf: bool
     unit: str = ""
     rule_type: str = ""
     overridden: bool = False
+
+    @property
+    def explanation(self) -> str:
+        """How the score was reached, as a reviewer writes it."""
+        wording = self.wording
+        return wording if isinstance(wording, str) else wording.text
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,8 @@ are points of the leaf's own weight.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from .model import (
     Band,
@@ -22,14 +22,17 @@ from .model import (
     ThresholdRule,
     Tier,
 )
-from .numbers import ONE, ZERO, clamp, fmt, fmt_points
+from .numbers import ONE, ZERO, fmt, fmt_points
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """A rule's result: the fraction of the weight, or an error message (code, text)."""
+class Outcome(NamedTuple):
+    """A rule's result: the fraction of the weight, or an error message (code, text).
+
+    The phrase is written only when asked (``explain``): the engine scores first and words the
+    explanation when someone reads it.
+    """
 
     fraction: Decimal | None
     phrase: str
@@ -42,19 +45,26 @@ class Outcome:
         return Outcome(None, message, code, key)
 
 
-def _ok(fraction: Decimal, phrase: str) -> Outcome:
-    return Outcome(clamp(fraction, ZERO, ONE), phrase)
+def _ok(fraction: Decimal, phrase: str = "") -> Outcome:
+    return Outcome(ZERO if fraction < ZERO else ONE if fraction > ONE else fraction, phrase)
 
 
-def proportional(rule: ProportionalRule, value: Decimal, unit: str) -> Outcome:
-    target = f"{fmt_points(rule.target)}{unit}"
-    if rule.direction == "higher":
-        if value >= rule.target:
-            return _ok(ONE, f"达到{target}，计满分")
-        return _ok(value / rule.target, f"未达{target}，按比例计分（{fmt(value)}{unit}÷{target}）")
-    if value <= rule.target:
-        return _ok(ONE, f"不高于{target}，计满分")
-    return _ok(rule.target / value, f"高于{target}，按比例计分（{target}÷{fmt(value)}{unit}）")
+FULL = Outcome(ONE, "")
+
+
+def proportional(rule: ProportionalRule, value: Decimal, unit: str, explain: bool = True) -> Outcome:
+    higher = rule.direction == "higher"
+    if value >= rule.target if higher else value <= rule.target:
+        if not explain:
+            return FULL
+        return _ok(ONE, f"{'达到' if higher else '不高于'}{fmt_points(rule.target)}{unit}，计满分")
+    fraction = value / rule.target if higher else rule.target / value
+    if not explain:
+        return _ok(fraction)
+    target, shown = f"{fmt_points(rule.target)}{unit}", f"{fmt(value)}{unit}"
+    if higher:
+        return _ok(fraction, f"未达{target}，按比例计分（{shown}÷{target}）")
+    return _ok(fraction, f"高于{target}，按比例计分（{target}÷{shown}）")
 
 
 def _steps(distance: Decimal, rule: ThresholdRule) -> Decimal:
@@ -66,15 +76,18 @@ def _steps(distance: Decimal, rule: ThresholdRule) -> Decimal:
     return n
 
 
-def threshold(rule: ThresholdRule, value: Decimal, weight: Decimal, unit: str) -> Outcome:
-    standard = f"{fmt_points(rule.standard)}{unit}"
+def threshold(rule: ThresholdRule, value: Decimal, weight: Decimal, unit: str, explain: bool = True) -> Outcome:
     upper = rule.direction == "max"
     distance = value - rule.standard if upper else rule.standard - value
     if distance <= 0:
+        if not explain:
+            return FULL
         limit = "不超过" if upper else "不低于"
-        return _ok(ONE, f"以{standard}为标准，{limit}标准，计满分")
+        return _ok(ONE, f"以{fmt_points(rule.standard)}{unit}为标准，{limit}标准，计满分")
     n = _steps(distance, rule)
     deducted = rule.per * n
+    if not explain:
+        return _ok((weight - deducted) / weight)
     side = "超过" if upper else "低于"
     step = f"{fmt_points(rule.step)}{unit or '个单位'}"
     phrase = (
@@ -99,21 +112,24 @@ def band_text(band: Band, unit: str) -> str:
     return "任意值"
 
 
-def bands(rule: BandsRule, value: Decimal, weight: Decimal, unit: str) -> Outcome:
+def bands(rule: BandsRule, value: Decimal, weight: Decimal, unit: str, explain: bool = True) -> Outcome:
     for band in rule.bands:
         if band.holds(value):
             fraction = band.ratio if band.ratio is not None else (band.score or ZERO) / weight
+            if not explain:
+                return _ok(fraction)
             return _ok(fraction, f"属“{band_text(band, unit)}”档，该档计{fmt_points(fraction * weight)}分")
     return Outcome.fail("band-missing", f"值{fmt(value)}{unit}不在任何分档内，无法计分", "value")
 
 
-def checklist(rule: ChecklistRule, checked: tuple[int, ...], weight: Decimal) -> Outcome:
-    bad = [i for i in checked if not 0 <= i < len(rule.items)]
+def checklist(rule: ChecklistRule, checked: tuple[int, ...], weight: Decimal, explain: bool = True) -> Outcome:
+    count = len(rule.items)
+    bad = [i for i in checked if not 0 <= i < count]
     if bad:
-        return Outcome.fail(
-            "index-out-of-range", f"所选项序号{bad}超出范围（共{len(rule.items)}项，从0起编号）", "checked"
-        )
-    points = sum((rule.items[i].points for i in sorted(set(checked))), ZERO)
+        return Outcome.fail("index-out-of-range", f"所选项序号{bad}超出范围（共{count}项，从0起编号）", "checked")
+    points = sum([rule.items[i].points for i in set(checked)], ZERO)
+    if not explain:
+        return _ok(points / weight)
     marks = "".join(CIRCLED[i] if i < len(CIRCLED) else f"({i + 1})" for i in sorted(set(checked)))
     missing = [i for i in range(len(rule.items)) if i not in checked]
     phrase = f"符合第{marks}项，计{fmt_points(points)}分" if checked else "各项均不符合，不得分"
@@ -122,26 +138,31 @@ def checklist(rule: ChecklistRule, checked: tuple[int, ...], weight: Decimal) ->
     return _ok(points / weight, phrase)
 
 
-def per_occurrence(rule: PerOccurrenceRule, count: Decimal, weight: Decimal) -> Outcome:
+def per_occurrence(rule: PerOccurrenceRule, count: Decimal, weight: Decimal, explain: bool = True) -> Outcome:
     if count == 0:
-        return _ok(ONE, "未出现扣分情形，计满分")
+        return _ok(ONE, "未出现扣分情形，计满分" if explain else "")
     deducted = rule.per * count
+    if not explain:
+        return _ok((weight - deducted) / weight)
     phrase = f"出现{fmt_points(count)}次，每次扣{fmt_points(rule.per)}分，扣{fmt_points(deducted)}分"
     if deducted >= weight:
         phrase += "，扣完为止"
     return _ok((weight - deducted) / weight, phrase)
 
 
+_YES, _NO = Outcome(ONE, "是，计满分"), Outcome(ZERO, "否，不得分")
+
+
 def yes_no(value: bool) -> Outcome:
-    return _ok(ONE, "是，计满分") if value else _ok(ZERO, "否，不得分")
+    return _YES if value else _NO
 
 
-def categorical(rule: CategoricalRule, choice: int, weight: Decimal) -> Outcome:
+def categorical(rule: CategoricalRule, choice: int, weight: Decimal, explain: bool = True) -> Outcome:
     if not 0 <= choice < len(rule.options):
         message = f"所选项序号{choice}超出范围（共{len(rule.options)}项，从0起编号）"
         return Outcome.fail("index-out-of-range", message, "choice")
     option = rule.options[choice]
-    return _ok(option.score / weight, f"属“{option.text}”，计{fmt_points(option.score)}分")
+    return _ok(option.score / weight, f"属“{option.text}”，计{fmt_points(option.score)}分" if explain else "")
 
 
 def find_tier(rule: JudgementRule, name: str | None, ratio: Decimal) -> tuple[Tier | None, str]:
@@ -161,8 +182,12 @@ def find_tier(rule: JudgementRule, name: str | None, ratio: Decimal) -> tuple[Ti
     return (fitting[0] if fitting else None), ""
 
 
-def judgement(rule: JudgementRule, score: Decimal, tier: str | None, effective: Decimal) -> Outcome:
+def judgement(
+    rule: JudgementRule, score: Decimal, tier: str | None, effective: Decimal, explain: bool = True
+) -> Outcome:
     ratio = score / effective if effective else ZERO
+    if tier is None and not explain:
+        return _ok(ratio)
     found, error = find_tier(rule, tier, ratio)
     if error:
         return Outcome.fail("tier-mismatch", error, "tier")
