@@ -8,13 +8,12 @@ as parts that are written only when someone reads it (``model.Wording``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from . import explain, rules
 from .expr import Unavailable, Value
 from .model import (
-    BandsRule,
     CategoricalRule,
     ChecklistRule,
     Evaluation,
@@ -25,9 +24,7 @@ from .model import (
     LeafInput,
     Part,
     PerOccurrenceRule,
-    ProportionalRule,
     Severity,
-    ThresholdRule,
 )
 from .numbers import ZERO, fmt, fmt_points, is_integral, q2
 from .plan import ANY_LEAF_KEYS, KIND_KEYS, LeafPlan, Plan
@@ -77,22 +74,38 @@ class LeafScoring:
             parts.append((explain.transfer_in, (self.received[i],)))
         if p.compiled is not None and not self.entered[i]:
             parts.insert(0, (self.formula_part, (p,)))
-        outcome = self.outcome(p, False)
-        if outcome is None:
-            return
-        if outcome.fraction is None:
-            self.error(outcome.code, input_path(p.id, outcome.key), f"指标“{p.node.name}”：{outcome.phrase}")
-            return
-        score = self.score[i] = q2(outcome.fraction * self.effective[i])
+        fraction = self.fraction(p)
+        if fraction is None:  # the input cannot be scored as it is: the rule's outcome says why
+            outcome = self.outcome(p)
+            if outcome is None:
+                return
+            if outcome.fraction is None:
+                self.error(outcome.code, input_path(p.id, outcome.key), f"指标“{p.node.name}”：{outcome.phrase}")
+                return
+            fraction = outcome.fraction
+        score = self.score[i] = q2(fraction * self.effective[i])
         parts.append((self.scored_text, (p, score)))
         entry = self.entries[i]
         if entry is not None and entry.override is not None:
             self.apply_override(p, entry.override, score)
 
+    def fraction(self, p: LeafPlan) -> Decimal | None:
+        """The prepared rule applied to the leaf's input; None when it cannot be scored as it is."""
+        i = p.index
+        if p.fraction is not None and p.subject == "value":
+            return p.fraction(self.value[i])
+        entry = self.entries[i]
+        if entry is None:
+            return None
+        if p.judge is not None:
+            return None if entry.score is None else p.judge(entry.score, entry.tier, self.effective[i])
+        assert p.fraction is not None
+        return p.fraction(entry.checked if p.subject == "checked" else entry.choice)
+
     def scored_text(self, p: LeafPlan, score: Decimal) -> str:
         """The basis, the rule's phrase and the points, e.g. 未达100%，按比例计分（…），得2.3分."""
         leaf, i = p.node, p.index
-        outcome = self.outcome(p, True)
+        outcome = self.outcome(p)
         assert outcome is not None
         scaled = i in self.received and not isinstance(p.rule, JudgementRule)
         suffix = f"，按调整后分值{fmt_points(self.effective[i])}分折算" if scaled else ""
@@ -131,36 +144,53 @@ class LeafScoring:
             result = explain.value_text(value, leaf.unit) if isinstance(value, Decimal) else "—"
         return explain.computed(leaf, leaf.value, self.labels, figures, result)
 
-    def outcome(self, p: LeafPlan, explain_it: bool) -> rules.Outcome | None:
+    def outcome(self, p: LeafPlan) -> rules.Outcome | None:
         """The rule applied to the leaf; None when an error has been reported instead."""
-        rule, i = p.rule, p.index
-        value, weight, unit = self.value[i], p.node.weight, p.node.unit
-        if isinstance(rule, ProportionalRule):
-            number = self.numeric(p, value)
-            return None if number is None else rules.proportional(rule, number, unit, explain_it)
-        if isinstance(rule, ThresholdRule):
-            number = self.numeric(p, value)
-            return None if number is None else rules.threshold(rule, number, weight, unit, explain_it)
-        if isinstance(rule, BandsRule):
-            number = self.numeric(p, value)
-            return None if number is None else rules.bands(rule, number, weight, unit, explain_it)
-        if isinstance(rule, PerOccurrenceRule):
-            count = self.count(p, value)
-            return None if count is None else rules.per_occurrence(rule, count, weight, explain_it)
-        if rule.type == "yes_no":
-            return self.yes_no(p, value)
-        return self.entered_outcome(p, explain_it)
+        return _OUTCOMES[p.rule.type](self, p)
 
-    def entered_outcome(self, p: LeafPlan, explain_it: bool) -> rules.Outcome | None:
+    def proportional(self, p: LeafPlan) -> rules.Outcome | None:
+        number = self.numeric(p)
+        if number is None:
+            return None
+        return rules.proportional(p.rule, number, p.node.unit)  # type: ignore[arg-type]
+
+    def threshold(self, p: LeafPlan) -> rules.Outcome | None:
+        number = self.numeric(p)
+        if number is None:
+            return None
+        return rules.threshold(p.rule, number, p.node.weight, p.node.unit)  # type: ignore[arg-type]
+
+    def bands(self, p: LeafPlan) -> rules.Outcome | None:
+        number = self.numeric(p)
+        if number is None:
+            return None
+        return rules.bands(p.rule, number, p.node.weight, p.node.unit)  # type: ignore[arg-type]
+
+    def per_occurrence(self, p: LeafPlan) -> rules.Outcome | None:
+        count = self.count(p)
+        if count is None:
+            return None
+        return rules.per_occurrence(p.rule, count, p.node.weight)  # type: ignore[arg-type]
+
+    def yes_no(self, p: LeafPlan) -> rules.Outcome | None:
+        value = self.value[p.index]
+        if isinstance(value, bool):
+            return rules.yes_no(value)
+        self.error(
+            "input-kind", input_path(p.id, "value"), f"指标“{p.node.name}”应填 true 或 false，实为{show_value(value)}"
+        )
+        return None
+
+    def entered_outcome(self, p: LeafPlan) -> rules.Outcome | None:
         rule, entry, leaf = p.rule, self.entries[p.index], p.node
         if isinstance(rule, ChecklistRule):
             if entry is None or entry.checked is None:
                 return self.missing(leaf, "checked", "所符合的项（checked: [0, 1, …]）")
-            return rules.checklist(rule, entry.checked, leaf.weight, explain_it)
+            return rules.checklist(rule, entry.checked, leaf.weight)
         if isinstance(rule, CategoricalRule):
             if entry is None or entry.choice is None:
                 return self.missing(leaf, "choice", "所选类别（choice: 序号，从0起）")
-            return rules.categorical(rule, entry.choice, leaf.weight, explain_it)
+            return rules.categorical(rule, entry.choice, leaf.weight)
         assert isinstance(rule, JudgementRule)
         if entry is None or entry.score is None:
             return self.missing(leaf, "score", "评判得分与理由（score, reason）")
@@ -172,32 +202,26 @@ class LeafScoring:
                 f"指标“{leaf.name}”得分{fmt_points(entry.score)}分超过分值{fmt_points(effective)}分",
             )
             return None
-        return rules.judgement(rule, entry.score, entry.tier, effective, explain_it)
+        return rules.judgement(rule, entry.score, entry.tier, effective)
 
     def missing(self, leaf: Indicator, key: str, what: str) -> rules.Outcome | None:
         self.error("input-missing", input_path(leaf.id, key), f"指标“{leaf.name}”须填报{what}")
         return None
 
-    def numeric(self, p: LeafPlan, value: object) -> Decimal | None:
+    def numeric(self, p: LeafPlan) -> Decimal | None:
+        value = self.value[p.index]
         if isinstance(value, Decimal):
             return value
         message = f"指标“{p.node.name}”的值应为数值，实为{show_value(value)}"
         self.error("input-kind", input_path(p.id, "value"), message)
         return None
 
-    def count(self, p: LeafPlan, value: object) -> Decimal | None:
+    def count(self, p: LeafPlan) -> Decimal | None:
+        value = self.value[p.index]
         if isinstance(value, Decimal) and value >= 0 and is_integral(value):
             return value
         self.error(
             "not-integer", input_path(p.id, "count"), f"指标“{p.node.name}”的次数应为非负整数，实为{show_value(value)}"
-        )
-        return None
-
-    def yes_no(self, p: LeafPlan, value: object) -> rules.Outcome | None:
-        if isinstance(value, bool):
-            return rules.yes_no(value)
-        self.error(
-            "input-kind", input_path(p.id, "value"), f"指标“{p.node.name}”应填 true 或 false，实为{show_value(value)}"
         )
         return None
 
@@ -217,6 +241,19 @@ class LeafScoring:
         self.parts[p.index].append(
             f"经评审调整为{fmt_points(override)}分（按规则计算为{fmt_points(computed)}分），理由：{entry.reason.strip()}"
         )
+
+
+Outcome = Callable[[LeafScoring, LeafPlan], "rules.Outcome | None"]
+_OUTCOMES: Mapping[str, Outcome] = {
+    "proportional": LeafScoring.proportional,
+    "threshold": LeafScoring.threshold,
+    "bands": LeafScoring.bands,
+    "per_occurrence": LeafScoring.per_occurrence,
+    "yes_no": LeafScoring.yes_no,
+    "checklist": LeafScoring.entered_outcome,
+    "categorical": LeafScoring.entered_outcome,
+    "judgement": LeafScoring.entered_outcome,
+}
 
 
 def show_value(value: object) -> str:

@@ -16,9 +16,9 @@ _WIDE = Context(prec=80)
 def q2(value: Decimal) -> Decimal:
     """Round half-up to 2 decimals, as a report prints a figure."""
     try:
-        return value.quantize(CENT, rounding=ROUND_HALF_UP)
+        return value.quantize(CENT, ROUND_HALF_UP)  # positional: half the cost of keywords in C decimal
     except InvalidOperation:  # more digits than the default context holds
-        return value.quantize(CENT, rounding=ROUND_HALF_UP, context=_WIDE)
+        return value.quantize(CENT, ROUND_HALF_UP, _WIDE)
 
 
 def to_decimal(raw: object) -> Decimal | None:

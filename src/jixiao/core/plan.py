@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from . import explain
+from . import explain, rules
 from .compiled import Compiled, compile_expr
 from .expr import names, refs
-from .model import Framework, Indicator, Rule
+from .model import Framework, Indicator, JudgementRule, Rule
 
 KIND_KEYS: Mapping[str, frozenset[str]] = {
     "proportional": frozenset({"value"}),
@@ -31,6 +31,7 @@ KIND_KEYS: Mapping[str, frozenset[str]] = {
 ANY_LEAF_KEYS = frozenset({"reason", "applicable", "override"})
 NEEDS_VALUE = frozenset({"proportional", "threshold", "bands", "per_occurrence", "yes_no"})
 """Rule types scored from a value (computed or entered): without one the leaf cannot be scored."""
+SUBJECTS = {"checklist": "checked", "categorical": "choice", "judgement": "score"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,9 @@ class LeafPlan:
     names: tuple[str, ...]
     refs: tuple[str, ...]
     move_to: int  # the position of the leaf that receives the weight when not applicable, or -1
+    subject: str  # what the rule reads: "value", "checked", "choice" or "score" (judgements)
+    fraction: rules.Fraction | None  # the prepared rule (not for judgements)
+    judge: rules.Judge | None  # the prepared judgement
 
     @property
     def id(self) -> str:
@@ -99,6 +103,9 @@ class Plan:
             names=tuple(sorted(names(leaf.value))) if leaf.value is not None else (),
             refs=tuple(sorted(refs(leaf.value))) if leaf.value is not None else (),
             move_to=self.leaf_index.get(target, -1),
+            subject=SUBJECTS.get(leaf.rule.type, "value"),
+            fraction=rules.fraction_for(leaf.rule, leaf.weight),
+            judge=rules.judge_for(leaf.rule) if isinstance(leaf.rule, JudgementRule) else None,
         )
 
     def _nodes(self, walk: list[tuple[Indicator, int]]) -> tuple[NodePlan, ...]:

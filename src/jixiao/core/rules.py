@@ -1,15 +1,23 @@
-"""One small function per rule type: (rule, input, weight) -> Outcome (formats §1).
+"""Rule types (formats §1): the fraction of a leaf's weight, and the phrase that says why.
 
 Every rule yields a fraction of the leaf's *own* weight, clamped to [0, 1] ("扣完为止",
-"满分为止"), and a phrase that says how, the way a reviewer writes it. Points written in a rule
-are points of the leaf's own weight.
+"满分为止"). Points written in a rule are points of the leaf's own weight.
+
+Two faces per rule type, one source of arithmetic:
+
+* ``fraction_for(rule, weight)`` prepares, once per table, a function from the leaf's input to its
+  fraction, or to None when the input cannot be scored as it is — the engine's fast path;
+* ``proportional(rule, value, unit)`` and its siblings return an ``Outcome``: the same fraction
+  (from the prepared function) with the phrase a reviewer writes, or the error that explains why
+  the input cannot be scored. The engine calls them for errors and, lazily, for explanations.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .model import (
     Band,
@@ -19,20 +27,21 @@ from .model import (
     JudgementRule,
     PerOccurrenceRule,
     ProportionalRule,
+    Rule,
     ThresholdRule,
     Tier,
+    YesNoRule,
 )
-from .numbers import ONE, ZERO, fmt, fmt_points
+from .numbers import ONE, ZERO, fmt, fmt_points, is_integral
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
+Fraction = Callable[[Any], "Decimal | None"]
+"""A prepared rule: the leaf's input (value, count, checked items or choice) → fraction or None."""
+
 
 class Outcome(NamedTuple):
-    """A rule's result: the fraction of the weight, or an error message (code, text).
-
-    The phrase is written only when asked (``explain``): the engine scores first and words the
-    explanation when someone reads it.
-    """
+    """A rule's result: the fraction of the weight and its phrase, or an error (code, text)."""
 
     fraction: Decimal | None
     phrase: str
@@ -45,26 +54,48 @@ class Outcome(NamedTuple):
         return Outcome(None, message, code, key)
 
 
-def _ok(fraction: Decimal, phrase: str = "") -> Outcome:
-    return Outcome(ZERO if fraction < ZERO else ONE if fraction > ONE else fraction, phrase)
+def unit_interval(fraction: Decimal) -> Decimal:
+    """``fraction`` clamped to [0, 1]."""
+    return ZERO if fraction < ZERO else ONE if fraction > ONE else fraction
 
 
-FULL = Outcome(ONE, "")
+# --------------------------------------------------------------------------- prepared fractions
 
 
-def proportional(rule: ProportionalRule, value: Decimal, unit: str, explain: bool = True) -> Outcome:
-    higher = rule.direction == "higher"
-    if value >= rule.target if higher else value <= rule.target:
-        if not explain:
-            return FULL
-        return _ok(ONE, f"{'达到' if higher else '不高于'}{fmt_points(rule.target)}{unit}，计满分")
-    fraction = value / rule.target if higher else rule.target / value
-    if not explain:
-        return _ok(fraction)
-    target, shown = f"{fmt_points(rule.target)}{unit}", f"{fmt(value)}{unit}"
-    if higher:
-        return _ok(fraction, f"未达{target}，按比例计分（{shown}÷{target}）")
-    return _ok(fraction, f"高于{target}，按比例计分（{target}÷{shown}）")
+def fraction_for(rule: Rule, weight: Decimal) -> Fraction | None:
+    """The prepared fraction of a leaf with this rule and own weight (None for judgements,
+    whose fraction depends on the weight in effect)."""
+    if isinstance(rule, ProportionalRule):
+        return _proportional(rule)
+    if isinstance(rule, ThresholdRule):
+        return _threshold(rule, weight)
+    if isinstance(rule, BandsRule):
+        return _bands(rule, weight)
+    if isinstance(rule, ChecklistRule):
+        return _checklist(rule, weight)
+    if isinstance(rule, PerOccurrenceRule):
+        return _per_occurrence(rule, weight)
+    if isinstance(rule, CategoricalRule):
+        return _categorical(rule, weight)
+    if isinstance(rule, YesNoRule):
+        return _yes_no
+    return None
+
+
+def _proportional(rule: ProportionalRule) -> Fraction:
+    target = rule.target
+
+    def higher(value: Any) -> Decimal | None:
+        if not isinstance(value, Decimal):
+            return None
+        return ONE if value >= target else unit_interval(value / target)
+
+    def lower(value: Any) -> Decimal | None:
+        if not isinstance(value, Decimal):
+            return None
+        return ONE if value <= target else unit_interval(target / value)
+
+    return higher if rule.direction == "higher" else lower
 
 
 def _steps(distance: Decimal, rule: ThresholdRule) -> Decimal:
@@ -76,18 +107,121 @@ def _steps(distance: Decimal, rule: ThresholdRule) -> Decimal:
     return n
 
 
-def threshold(rule: ThresholdRule, value: Decimal, weight: Decimal, unit: str, explain: bool = True) -> Outcome:
+def _threshold(rule: ThresholdRule, weight: Decimal) -> Fraction:
+    standard, upper = rule.standard, rule.direction == "max"
+
+    def fraction(value: Any) -> Decimal | None:
+        if not isinstance(value, Decimal):
+            return None
+        distance = value - standard if upper else standard - value
+        if distance <= 0:
+            return ONE
+        return unit_interval((weight - rule.per * _steps(distance, rule)) / weight)
+
+    return fraction
+
+
+def _band_fraction(band: Band, weight: Decimal) -> Decimal:
+    return band.ratio if band.ratio is not None else (band.score or ZERO) / weight
+
+
+def _bands(rule: BandsRule, weight: Decimal) -> Fraction:
+    prepared = tuple((band.holds, _band_fraction(band, weight)) for band in rule.bands)
+
+    def fraction(value: Any) -> Decimal | None:
+        if isinstance(value, Decimal):
+            for holds, band_fraction in prepared:
+                if holds(value):
+                    return unit_interval(band_fraction)
+        return None
+
+    return fraction
+
+
+def _checklist(rule: ChecklistRule, weight: Decimal) -> Fraction:
+    points, count = tuple(item.points for item in rule.items), len(rule.items)
+
+    def fraction(checked: Any) -> Decimal | None:
+        if checked is None or any([not 0 <= i < count for i in checked]):
+            return None
+        return unit_interval(sum([points[i] for i in set(checked)], ZERO) / weight)
+
+    return fraction
+
+
+def _per_occurrence(rule: PerOccurrenceRule, weight: Decimal) -> Fraction:
+    per = rule.per
+
+    def fraction(count: Any) -> Decimal | None:
+        if not isinstance(count, Decimal) or count < 0 or not is_integral(count):
+            return None
+        return ONE if count == 0 else unit_interval((weight - per * count) / weight)
+
+    return fraction
+
+
+def _yes_no(value: Any) -> Decimal | None:
+    return ONE if value is True else ZERO if value is False else None
+
+
+def _categorical(rule: CategoricalRule, weight: Decimal) -> Fraction:
+    fractions = tuple(unit_interval(option.score / weight) for option in rule.options)
+
+    def fraction(choice: Any) -> Decimal | None:
+        return fractions[choice] if isinstance(choice, int) and 0 <= choice < len(fractions) else None
+
+    return fraction
+
+
+Judge = Callable[[Decimal, "str | None", Decimal], "Decimal | None"]
+"""A prepared judgement: (score, tier named or None, weight in effect) → fraction or None."""
+
+
+def judge_for(rule: JudgementRule) -> Judge:
+    """The prepared fraction of a judgement: None when the score is above the weight in effect
+    or the named tier does not exist or does not hold the score (``judgement`` says which)."""
+    bounds = {tier.name: (tier.min_ratio, tier.max_ratio) for tier in rule.tiers}
+
+    def fraction(score: Decimal, tier: str | None, effective: Decimal) -> Decimal | None:
+        if score > effective:
+            return None
+        ratio = score / effective if effective else ZERO
+        if tier is not None:
+            low, high = bounds.get(tier, (ONE, ZERO))
+            if not low <= ratio <= high:
+                return None
+        return unit_interval(ratio)
+
+    return fraction
+
+
+# --------------------------------------------------------------------------- outcomes and phrases
+
+
+def _scored(fraction: Decimal | None, phrase: str) -> Outcome:
+    assert fraction is not None  # the callers have checked the input
+    return Outcome(fraction, phrase)
+
+
+def proportional(rule: ProportionalRule, value: Decimal, unit: str) -> Outcome:
+    fraction = _proportional(rule)(value)
+    target = f"{fmt_points(rule.target)}{unit}"
+    if value >= rule.target if rule.direction == "higher" else value <= rule.target:
+        return _scored(fraction, f"{'达到' if rule.direction == 'higher' else '不高于'}{target}，计满分")
+    shown = f"{fmt(value)}{unit}"
+    if rule.direction == "higher":
+        return _scored(fraction, f"未达{target}，按比例计分（{shown}÷{target}）")
+    return _scored(fraction, f"高于{target}，按比例计分（{target}÷{shown}）")
+
+
+def threshold(rule: ThresholdRule, value: Decimal, weight: Decimal, unit: str) -> Outcome:
+    fraction = _threshold(rule, weight)(value)
     upper = rule.direction == "max"
     distance = value - rule.standard if upper else rule.standard - value
     if distance <= 0:
-        if not explain:
-            return FULL
         limit = "不超过" if upper else "不低于"
-        return _ok(ONE, f"以{fmt_points(rule.standard)}{unit}为标准，{limit}标准，计满分")
-    n = _steps(distance, rule)
-    deducted = rule.per * n
-    if not explain:
-        return _ok((weight - deducted) / weight)
+        return _scored(fraction, f"以{fmt_points(rule.standard)}{unit}为标准，{limit}标准，计满分")
+    deducted = rule.per * _steps(distance, rule)
     side = "超过" if upper else "低于"
     step = f"{fmt_points(rule.step)}{unit or '个单位'}"
     phrase = (
@@ -95,7 +229,7 @@ def threshold(rule: ThresholdRule, value: Decimal, weight: Decimal, unit: str, e
     )
     if deducted >= weight:
         phrase += "，扣完为止"
-    return _ok((weight - deducted) / weight, phrase)
+    return _scored(fraction, phrase)
 
 
 def band_text(band: Band, unit: str) -> str:
@@ -112,57 +246,49 @@ def band_text(band: Band, unit: str) -> str:
     return "任意值"
 
 
-def bands(rule: BandsRule, value: Decimal, weight: Decimal, unit: str, explain: bool = True) -> Outcome:
+def bands(rule: BandsRule, value: Decimal, weight: Decimal, unit: str) -> Outcome:
     for band in rule.bands:
         if band.holds(value):
-            fraction = band.ratio if band.ratio is not None else (band.score or ZERO) / weight
-            if not explain:
-                return _ok(fraction)
-            return _ok(fraction, f"属“{band_text(band, unit)}”档，该档计{fmt_points(fraction * weight)}分")
+            points = fmt_points(_band_fraction(band, weight) * weight)
+            return _scored(_bands(rule, weight)(value), f"属“{band_text(band, unit)}”档，该档计{points}分")
     return Outcome.fail("band-missing", f"值{fmt(value)}{unit}不在任何分档内，无法计分", "value")
 
 
-def checklist(rule: ChecklistRule, checked: tuple[int, ...], weight: Decimal, explain: bool = True) -> Outcome:
+def checklist(rule: ChecklistRule, checked: tuple[int, ...], weight: Decimal) -> Outcome:
     count = len(rule.items)
     bad = [i for i in checked if not 0 <= i < count]
     if bad:
         return Outcome.fail("index-out-of-range", f"所选项序号{bad}超出范围（共{count}项，从0起编号）", "checked")
-    points = sum([rule.items[i].points for i in set(checked)], ZERO)
-    if not explain:
-        return _ok(points / weight)
+    points = sum((rule.items[i].points for i in sorted(set(checked))), ZERO)
     marks = "".join(CIRCLED[i] if i < len(CIRCLED) else f"({i + 1})" for i in sorted(set(checked)))
-    missing = [i for i in range(len(rule.items)) if i not in checked]
+    missing = [i for i in range(count) if i not in checked]
     phrase = f"符合第{marks}项，计{fmt_points(points)}分" if checked else "各项均不符合，不得分"
     if missing and checked:
         phrase += "；未符合：" + "；".join(rule.items[i].text for i in missing)
-    return _ok(points / weight, phrase)
+    return _scored(_checklist(rule, weight)(checked), phrase)
 
 
-def per_occurrence(rule: PerOccurrenceRule, count: Decimal, weight: Decimal, explain: bool = True) -> Outcome:
+def per_occurrence(rule: PerOccurrenceRule, count: Decimal, weight: Decimal) -> Outcome:
+    fraction = _per_occurrence(rule, weight)(count)
     if count == 0:
-        return _ok(ONE, "未出现扣分情形，计满分" if explain else "")
+        return _scored(fraction, "未出现扣分情形，计满分")
     deducted = rule.per * count
-    if not explain:
-        return _ok((weight - deducted) / weight)
     phrase = f"出现{fmt_points(count)}次，每次扣{fmt_points(rule.per)}分，扣{fmt_points(deducted)}分"
     if deducted >= weight:
         phrase += "，扣完为止"
-    return _ok((weight - deducted) / weight, phrase)
-
-
-_YES, _NO = Outcome(ONE, "是，计满分"), Outcome(ZERO, "否，不得分")
+    return _scored(fraction, phrase)
 
 
 def yes_no(value: bool) -> Outcome:
-    return _YES if value else _NO
+    return _scored(_yes_no(value), "是，计满分" if value else "否，不得分")
 
 
-def categorical(rule: CategoricalRule, choice: int, weight: Decimal, explain: bool = True) -> Outcome:
+def categorical(rule: CategoricalRule, choice: int, weight: Decimal) -> Outcome:
     if not 0 <= choice < len(rule.options):
         message = f"所选项序号{choice}超出范围（共{len(rule.options)}项，从0起编号）"
         return Outcome.fail("index-out-of-range", message, "choice")
     option = rule.options[choice]
-    return _ok(option.score / weight, f"属“{option.text}”，计{fmt_points(option.score)}分" if explain else "")
+    return _scored(_categorical(rule, weight)(choice), f"属“{option.text}”，计{fmt_points(option.score)}分")
 
 
 def find_tier(rule: JudgementRule, name: str | None, ratio: Decimal) -> tuple[Tier | None, str]:
@@ -182,16 +308,12 @@ def find_tier(rule: JudgementRule, name: str | None, ratio: Decimal) -> tuple[Ti
     return (fitting[0] if fitting else None), ""
 
 
-def judgement(
-    rule: JudgementRule, score: Decimal, tier: str | None, effective: Decimal, explain: bool = True
-) -> Outcome:
+def judgement(rule: JudgementRule, score: Decimal, tier: str | None, effective: Decimal) -> Outcome:
     ratio = score / effective if effective else ZERO
-    if tier is None and not explain:
-        return _ok(ratio)
     found, error = find_tier(rule, tier, ratio)
     if error:
         return Outcome.fail("tier-mismatch", error, "tier")
-    return _ok(ratio, f"评定为“{found.name}”档" if found is not None else "经评定")
+    return Outcome(unit_interval(ratio), f"评定为“{found.name}”档" if found is not None else "经评定")
 
 
 def describe(rule: object, weight: Decimal, unit: str) -> str:
