@@ -66,7 +66,7 @@ class _Run(LeafScoring):
         self.entered = [False] * count
         self.effective = list(plan.weights)
         self.score = [None] * count
-        self.parts = [[] for _ in range(count)]
+        self.parts = [Wording() for _ in range(count)]
         self.received = {}
         self.overridden = set()
         self.numbers: dict[str, Decimal] = {}  # numeric values of active leaves, for @references
@@ -81,10 +81,6 @@ class _Run(LeafScoring):
         self.compute_values()
         self.decide_applicability()
         self.transfer_weights()
-        active, applicable = self.active, self.applicable
-        for p in self.plan.leaves:
-            if active[p.index] and applicable[p.index]:
-                self.score_leaf(p)
         results, base = self.results()
         self.parts = []  # the wordings hold the parts now; keeping them here would make a reference cycle
         return total_of(TotalsInput(self.fw, self.ev, results, base, self.lookup_data, self.lookup_ref), self.issues)
@@ -203,13 +199,19 @@ class _Run(LeafScoring):
         return self.labels.get(name) or explain.field_label(name, self.fw.fields)
 
     def compute_values(self) -> None:
-        leaves, active, numbers = self.plan.leaves, self.active, self.numbers
+        leaves, active, numbers, entries = self.plan.leaves, self.active, self.numbers, self.entries
+        values, entered = self.value, self.entered
         for position in self.plan.entered_only:
-            if active[position]:
-                value = self.value[position] = self.entered_value(leaves[position])
-                self.entered[position] = value is not None
-                if isinstance(value, Decimal):
-                    numbers[leaves[position].node.id] = value
+            entry = entries[position]
+            if entry is None or not active[position]:
+                continue
+            p = leaves[position]
+            value = entry.count if p.counted else entry.value
+            if value is None:
+                continue
+            if isinstance(value, Decimal):
+                value = numbers[p.node.id] = q2(value)
+            values[position], entered[position] = value, True
         for position in self.plan.value_order:
             if active[position]:
                 self.compute_value(leaves[position])
@@ -218,7 +220,7 @@ class _Run(LeafScoring):
         entry = self.entries[p.index]
         if entry is None:
             return None
-        if isinstance(p.rule, PerOccurrenceRule):
+        if p.counted:
             return entry.count
         return q2(entry.value) if isinstance(entry.value, Decimal) else entry.value
 
@@ -232,9 +234,11 @@ class _Run(LeafScoring):
             result = evaluate(leaf.value, self.lookup_data, self.lookup_ref, self.label)
         if isinstance(result, Decimal):
             result = q2(result) if in_range(result) else Unavailable(("计算结果超出合理范围，请检查数据及其单位",))
-        entered = self.entered_value(p)
-        if entered is not None:
-            result = self.reconcile(p, result, entered)
+        entry = self.entries[p.index]
+        if entry is not None:
+            entered = self.entered_value(p)
+            if entered is not None:
+                result = self.reconcile(p, result, entered)
         self.value[p.index] = result
         if isinstance(result, Decimal):
             self.numbers[leaf.id] = result
@@ -305,7 +309,7 @@ class _Run(LeafScoring):
             input_path(leaf.id, key),
             f"指标“{leaf.name}”缺少计分依据：{why}；请补充数据或填写 {key}",
         )
-        self.parts[p.index] = [f"无法计分：{why}"]
+        self.parts[p.index][:] = [f"无法计分：{why}"]
         self.applicable[p.index] = False
 
     def mark_not_applicable(self, p: LeafPlan, reason: str) -> None:
@@ -321,7 +325,7 @@ class _Run(LeafScoring):
         self.effective[i] = ZERO if policy.kind == "move_to" else leaf.weight
         self.score[i] = leaf.weight if policy.kind == "full_marks" else ZERO
         target = self.plan.leaves[p.move_to].node if p.move_to >= 0 else None
-        self.parts[i] = [(explain.not_applicable, (reason, leaf, target))]
+        self.parts[i][:] = [(explain.not_applicable, (reason, leaf, target))]
 
     def transfer_weights(self) -> None:
         for position in self.plan.movers:
@@ -347,29 +351,43 @@ class _Run(LeafScoring):
     # ------------------------------------------------------------------ results
 
     def results(self) -> tuple[list[IndicatorResult], Decimal | None]:
-        """Leaves as scored, inner nodes summed bottom-up, every node's result in table order."""
-        nodes, size = self.plan.nodes, len(self.plan.nodes)
+        """Every node's result in table order: leaves as scored, inner nodes summed bottom-up."""
+        plan = self.plan
+        size = len(plan.nodes)
+        out: list[IndicatorResult] = [NO_RESULT] * size
         scores: list[Decimal | None] = [None] * size
         effective: list[Decimal] = [ZERO] * size
         applicable = [False] * size
-        for position, plan in enumerate(nodes):
-            i = plan.leaf
-            if i >= 0 and self.active[i]:
-                scores[position], effective[position] = self.score[i], self.effective[i]
-                applicable[position] = self.applicable[i]
-        for position in self.plan.inner_bottom_up:
-            self.inner_score(nodes[position], position, scores, effective, applicable)
-        results = [
-            self.leaf_result(plan, effective[position])
-            if plan.leaf >= 0
-            else _inner_result(plan, scores[position], effective[position], applicable[position])
-            for position, plan in enumerate(nodes)
-        ]
+        active, leaf_applicable = self.active, self.applicable
+        for p in plan.leaves:
+            if active[p.index] and leaf_applicable[p.index]:
+                self.score_leaf(p)
+            out[p.position] = self.leaf_result(p, scores, effective, applicable)
+        for position in plan.inner_bottom_up:
+            node = plan.nodes[position]
+            self.inner_score(node, position, scores, effective, applicable)
+            score = scores[position]
+            wording = Wording(((explain.inner, (len(node.children), score, node.node.weight)),))
+            out[position] = _new(
+                IndicatorResult, (*node.head, effective[position], None, score, applicable[position], wording, *INNER)
+            )
         base: Decimal | None = ZERO
-        for position in self.plan.top:
+        for position in plan.top:
             score = scores[position]
             base = None if base is None or score is None else base + score
-        return results, base
+        return out, base
+
+    def leaf_result(
+        self, p: LeafPlan, scores: list[Decimal | None], effective: list[Decimal], applicable: list[bool]
+    ) -> IndicatorResult:
+        """A leaf's result; its score, weight in effect and applicability are noted for the sums."""
+        i, position = p.index, p.position
+        if not self.active[i]:
+            return _new(IndicatorResult, (*p.head, ZERO, None, None, False, NOT_CHOSEN, *p.tail, False))
+        ok, score, eff, value = self.applicable[i], self.score[i], self.effective[i], self.value[i]
+        scores[position], effective[position], applicable[position] = score, eff, ok
+        shown = value if ok and isinstance(value, Decimal) else None
+        return _new(IndicatorResult, (*p.head, eff, shown, score, ok, self.parts[i], *p.tail, i in self.overridden))
 
     def inner_score(
         self,
@@ -397,52 +415,7 @@ class _Run(LeafScoring):
             weight += effective[child]
         scores[position], effective[position] = total, weight
 
-    def leaf_result(self, plan: NodePlan, eff: Decimal) -> IndicatorResult:
-        i, node = plan.leaf, plan.node
-        active = self.active[i]
-        applicable = active and self.applicable[i]
-        value = self.value[i]
-        return _new(
-            IndicatorResult,
-            (
-                node.id,
-                node.name,
-                plan.depth,
-                node.weight,
-                eff,
-                value if applicable and isinstance(value, Decimal) else None,
-                self.score[i] if active else None,
-                applicable,
-                Wording(self.parts[i]) if active else NOT_CHOSEN,
-                True,
-                node.unit,
-                plan.rule_type,
-                i in self.overridden,
-            ),
-        )
-
 
 _new = tuple.__new__  # builds a NamedTuple from a full tuple without the per-field keyword handling
-
-
-def _inner_result(plan: NodePlan, score: Decimal | None, eff: Decimal, applicable: bool) -> IndicatorResult:
-    node = plan.node
-    wording = Wording([(explain.inner, (len(plan.children), score, node.weight))])
-    return _new(
-        IndicatorResult,
-        (
-            node.id,
-            node.name,
-            plan.depth,
-            node.weight,
-            eff,
-            None,
-            score,
-            applicable,
-            wording,
-            False,
-            node.unit,
-            "",
-            False,
-        ),
-    )
+INNER = (False, "", "", False)  # is_leaf, unit, rule_type, overridden of an inner node
+NO_RESULT = IndicatorResult("", "", 0, ZERO, ZERO, None, None, False, "", False)

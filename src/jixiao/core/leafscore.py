@@ -22,9 +22,9 @@ from .model import (
     Issue,
     JudgementRule,
     LeafInput,
-    Part,
     PerOccurrenceRule,
     Severity,
+    Wording,
 )
 from .numbers import ZERO, fmt, fmt_points, is_integral, q2
 from .plan import ANY_LEAF_KEYS, KIND_KEYS, LeafPlan, Plan
@@ -54,7 +54,7 @@ class LeafScoring:
     entered: list[bool]
     effective: list[Decimal]
     score: list[Decimal | None]
-    parts: list[list[Part]]
+    parts: list[Wording]
     received: dict[int, list[tuple[Indicator, Decimal]]]
     overridden: set[int]
 

@@ -362,33 +362,39 @@ Part = str | tuple[Callable[..., str], tuple[object, ...]]
 """A piece of an explanation: text, or a function and its arguments that write it."""
 
 
-class Wording:
-    """An explanation written when first read, then kept: scoring a thousand units for a
-    dashboard needs their scores, not every sentence; a document reads every sentence once."""
+class Wording(list[Part]):
+    """An explanation as parts, written when first read and then kept as its one text.
 
-    __slots__ = ("_parts", "_text")
+    Scoring a thousand units for a dashboard needs their scores, not every sentence; a document
+    reads each sentence. Compared and hashed by its text.
+    """
 
-    def __init__(self, parts: list[Part]) -> None:
-        self._parts = parts
-        self._text: str | None = None
+    __slots__ = ()
 
     @property
     def text(self) -> str:
-        if self._text is None:
-            self._text = "；".join(p if isinstance(p, str) else p[0](*p[1]) for p in self._parts)
-            self._parts = []
-        return self._text
+        if len(self) == 1 and isinstance(self[0], str):
+            return self[0]
+        text = "；".join(p if isinstance(p, str) else p[0](*p[1]) for p in self)
+        self[:] = [text]
+        return text
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Wording | str):
             return self.text == (other if isinstance(other, str) else other.text)
         return NotImplemented
 
-    def __hash__(self) -> int:
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:  # type: ignore[override]
         return hash(self.text)
 
     def __repr__(self) -> str:
         return repr(self.text)
+
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
+        return str, (self.text,)  # copies and pickles carry the text, not the scoring run
 
 
 class IndicatorResult(NamedTuple):

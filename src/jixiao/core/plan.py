@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from . import explain, rules
 from .compiled import Compiled, compile_expr
@@ -47,9 +48,13 @@ class LeafPlan:
     names: tuple[str, ...]
     refs: tuple[str, ...]
     move_to: int  # the position of the leaf that receives the weight when not applicable, or -1
+    counted: bool  # its entered value is a count (per_occurrence), not a value
     subject: str  # what the rule reads: "value", "checked", "choice" or "score" (judgements)
     fraction: rules.Fraction | None  # the prepared rule (not for judgements)
     judge: rules.Judge | None  # the prepared judgement
+    position: int  # in walk order
+    head: tuple[str, str, int, Decimal]  # id, name, depth, weight: how its result begins
+    tail: tuple[bool, str, str]  # is_leaf, unit, rule type
 
     @property
     def id(self) -> str:
@@ -65,7 +70,7 @@ class NodePlan:
     leaf: int
     children: tuple[int, ...]  # walk positions
     subtree: tuple[int, ...]  # leaf positions
-    rule_type: str
+    head: tuple[str, str, int, Decimal]  # id, name, depth, weight: how its result begins
 
 
 class Plan:
@@ -75,10 +80,10 @@ class Plan:
         self.framework = framework
         walk = framework.walk()
         self.by_id = {node.id: node for node, _ in walk}
-        leaf_nodes = [node for node, _ in walk if node.is_leaf]
-        self.leaf_index = {leaf.id: i for i, leaf in enumerate(leaf_nodes)}
-        self.leaves = tuple(self._leaf(i, leaf) for i, leaf in enumerate(leaf_nodes))
-        self.weights = tuple(leaf.weight for leaf in leaf_nodes)
+        leaf_nodes = [(position, node, depth) for position, (node, depth) in enumerate(walk) if node.is_leaf]
+        self.leaf_index = {leaf.id: i for i, (_, leaf, _) in enumerate(leaf_nodes)}
+        self.leaves = tuple(self._leaf(i, *leaf) for i, leaf in enumerate(leaf_nodes))
+        self.weights = tuple(p.node.weight for p in self.leaves)
         self.nodes = self._nodes(walk)
         self.nodes_by_id = {plan.node.id: plan for plan in self.nodes}
         self.top = tuple(i for i, plan in enumerate(self.nodes) if plan.depth == 1)
@@ -89,7 +94,7 @@ class Plan:
         self.alternatives = tuple(node for node, _ in walk if node.alternatives)
         self.labels = self._labels()
 
-    def _leaf(self, index: int, leaf: Indicator) -> LeafPlan:
+    def _leaf(self, index: int, position: int, leaf: Indicator, depth: int) -> LeafPlan:
         assert leaf.rule is not None
         policy = leaf.not_applicable
         target = policy.target if policy is not None and policy.kind == "move_to" else ""
@@ -103,9 +108,13 @@ class Plan:
             names=tuple(sorted(names(leaf.value))) if leaf.value is not None else (),
             refs=tuple(sorted(refs(leaf.value))) if leaf.value is not None else (),
             move_to=self.leaf_index.get(target, -1),
+            counted=leaf.rule.type == "per_occurrence",
             subject=SUBJECTS.get(leaf.rule.type, "value"),
             fraction=rules.fraction_for(leaf.rule, leaf.weight),
             judge=rules.judge_for(leaf.rule) if isinstance(leaf.rule, JudgementRule) else None,
+            position=position,
+            head=(leaf.id, leaf.name, depth, leaf.weight),
+            tail=(True, leaf.unit, leaf.rule.type),
         )
 
     def _nodes(self, walk: list[tuple[Indicator, int]]) -> tuple[NodePlan, ...]:
@@ -117,7 +126,7 @@ class Plan:
                 leaf=self.leaf_index[node.id] if node.is_leaf else -1,
                 children=tuple(position[child.id] for child in node.children),
                 subtree=tuple(self.leaf_index[leaf.id] for leaf in subtree_leaves(node)),
-                rule_type=node.rule.type if node.rule is not None else "",
+                head=(node.id, node.name, depth, node.weight),
             )
             for node, depth in walk
         )
