@@ -8,7 +8,7 @@ are worded when they are first read.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from . import explain
 from .compiled import FAILURES
@@ -27,11 +27,11 @@ from .model import (
     Severity,
     Wording,
 )
-from .numbers import ZERO, in_range, q2
+from .numbers import CENT, LIMIT, ZERO, q2
 from .plan import KIND_KEYS, LeafPlan, NodePlan, Plan
 from .totals import TotalsInput, total_of
 
-NOT_CHOSEN = "“二者择其一”未选择本项，不计分"
+OUT_OF_RANGE = Unavailable(("计算结果超出合理范围，请检查数据及其单位",))
 
 
 class Engine:
@@ -212,9 +212,23 @@ class _Run(LeafScoring):
             if isinstance(value, Decimal):
                 value = numbers[p.node.id] = q2(value)
             values[position], entered[position] = value, True
+        data = self.ev.data
         for position in self.plan.value_order:
-            if active[position]:
-                self.compute_value(leaves[position])
+            if not active[position]:
+                continue
+            p = leaves[position]
+            try:
+                result: Value | Unavailable = p.compiled(data, numbers)  # type: ignore[misc]
+            except FAILURES:  # something is missing: evaluate again, collecting every reason
+                result = self.evaluate_slowly(p)
+            if isinstance(result, Decimal):
+                # within range, a result has few enough digits to be rounded in the default context
+                result = result.quantize(CENT, ROUND_HALF_UP) if -LIMIT < result < LIMIT else OUT_OF_RANGE
+            if entries[position] is not None:
+                result = self.with_entry(p, result)
+            values[position] = result
+            if isinstance(result, Decimal):
+                numbers[p.node.id] = result
 
     def entered_value(self, p: LeafPlan) -> Value | None:
         entry = self.entries[p.index]
@@ -224,24 +238,15 @@ class _Run(LeafScoring):
             return entry.count
         return q2(entry.value) if isinstance(entry.value, Decimal) else entry.value
 
-    def compute_value(self, p: LeafPlan) -> None:
-        leaf = p.node
-        assert leaf.value is not None and p.compiled is not None
-        result: Value | Unavailable
-        try:
-            result = p.compiled(self.ev.data, self.numbers)
-        except FAILURES:  # something is missing: evaluate again, collecting every reason
-            result = evaluate(leaf.value, self.lookup_data, self.lookup_ref, self.label)
-        if isinstance(result, Decimal):
-            result = q2(result) if in_range(result) else Unavailable(("计算结果超出合理范围，请检查数据及其单位",))
-        entry = self.entries[p.index]
-        if entry is not None:
-            entered = self.entered_value(p)
-            if entered is not None:
-                result = self.reconcile(p, result, entered)
-        self.value[p.index] = result
-        if isinstance(result, Decimal):
-            self.numbers[leaf.id] = result
+    def evaluate_slowly(self, p: LeafPlan) -> Value | Unavailable:
+        """The expression evaluated step by step, with every reason a value is unavailable."""
+        assert p.node.value is not None
+        return evaluate(p.node.value, self.lookup_data, self.lookup_ref, self.label)
+
+    def with_entry(self, p: LeafPlan, result: Value | Unavailable) -> Value | Unavailable:
+        """A computed leaf for which the unit also entered a value."""
+        entered = self.entered_value(p)
+        return result if entered is None else self.reconcile(p, result, entered)
 
     def reconcile(self, p: LeafPlan, result: Value | Unavailable, entered: Value) -> Value | Unavailable:
         """A value both computed and entered: they must agree; the entry stands in when computing fails."""
@@ -351,43 +356,45 @@ class _Run(LeafScoring):
     # ------------------------------------------------------------------ results
 
     def results(self) -> tuple[list[IndicatorResult], Decimal | None]:
-        """Every node's result in table order: leaves as scored, inner nodes summed bottom-up."""
+        """Every node's result in table order: leaves scored, inner nodes summed bottom-up."""
         plan = self.plan
         size = len(plan.nodes)
         out: list[IndicatorResult] = [NO_RESULT] * size
         scores: list[Decimal | None] = [None] * size
         effective: list[Decimal] = [ZERO] * size
         applicable = [False] * size
-        active, leaf_applicable = self.active, self.applicable
+        active, leaf_applicable, values, leaf_parts = self.active, self.applicable, self.value, self.parts
         for p in plan.leaves:
-            if active[p.index] and leaf_applicable[p.index]:
-                self.score_leaf(p)
-            out[p.position] = self.leaf_result(p, scores, effective, applicable)
+            i, position = p.index, p.position
+            if not active[i]:
+                out[position] = p.not_chosen
+                continue
+            ok, parts = leaf_applicable[i], leaf_parts[i]
+            score = self.score_leaf(p, parts) if ok else self.score[i]
+            eff, value = self.effective[i], values[i]
+            scores[position], effective[position], applicable[position] = score, eff, ok
+            shown = value if ok and isinstance(value, Decimal) else None
+            overridden = i in self.overridden
+            out[position] = _new(
+                IndicatorResult,
+                (p.id, p.name, p.depth, p.weight, eff, shown, score, ok, parts, True, p.unit, p.rule_type, overridden),
+            )
         for position in plan.inner_bottom_up:
             node = plan.nodes[position]
             self.inner_score(node, position, scores, effective, applicable)
             score = scores[position]
-            wording = Wording(((explain.inner, (len(node.children), score, node.node.weight)),))
+            inner = node.node
+            wording = Wording(((explain.inner, (len(node.children), score, inner.weight)),))
+            eff, ok = effective[position], applicable[position]
             out[position] = _new(
-                IndicatorResult, (*node.head, effective[position], None, score, applicable[position], wording, *INNER)
+                IndicatorResult,
+                (inner.id, inner.name, node.depth, inner.weight, eff, None, score, ok, wording, False, "", "", False),
             )
         base: Decimal | None = ZERO
         for position in plan.top:
             score = scores[position]
             base = None if base is None or score is None else base + score
         return out, base
-
-    def leaf_result(
-        self, p: LeafPlan, scores: list[Decimal | None], effective: list[Decimal], applicable: list[bool]
-    ) -> IndicatorResult:
-        """A leaf's result; its score, weight in effect and applicability are noted for the sums."""
-        i, position = p.index, p.position
-        if not self.active[i]:
-            return _new(IndicatorResult, (*p.head, ZERO, None, None, False, NOT_CHOSEN, *p.tail, False))
-        ok, score, eff, value = self.applicable[i], self.score[i], self.effective[i], self.value[i]
-        scores[position], effective[position], applicable[position] = score, eff, ok
-        shown = value if ok and isinstance(value, Decimal) else None
-        return _new(IndicatorResult, (*p.head, eff, shown, score, ok, self.parts[i], *p.tail, i in self.overridden))
 
     def inner_score(
         self,
@@ -417,5 +424,4 @@ class _Run(LeafScoring):
 
 
 _new = tuple.__new__  # builds a NamedTuple from a full tuple without the per-field keyword handling
-INNER = (False, "", "", False)  # is_leaf, unit, rule_type, overridden of an inner node
 NO_RESULT = IndicatorResult("", "", 0, ZERO, ZERO, None, None, False, "", False)

@@ -9,7 +9,7 @@ as parts that are written only when someone reads it (``model.Wording``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from . import explain, rules
 from .expr import Unavailable, Value
@@ -26,7 +26,7 @@ from .model import (
     Severity,
     Wording,
 )
-from .numbers import ZERO, fmt, fmt_points, is_integral, q2
+from .numbers import CENT, ZERO, fmt, fmt_points, is_integral, q2
 from .plan import ANY_LEAF_KEYS, KIND_KEYS, LeafPlan, Plan
 
 __all__ = ["ANY_LEAF_KEYS", "KIND_KEYS", "LeafScoring", "input_path", "show_value"]
@@ -68,26 +68,34 @@ class LeafScoring:
 
     # ------------------------------------------------------------------ scoring
 
-    def score_leaf(self, p: LeafPlan) -> None:
-        i, parts = p.index, self.parts[p.index]
-        if i in self.received:
+    def score_leaf(self, p: LeafPlan, parts: Wording) -> Decimal | None:
+        """Score an applicable leaf: its score, or None when an error has been reported."""
+        i = p.index
+        if self.received and i in self.received:
             parts.append((explain.transfer_in, (self.received[i],)))
         if p.compiled is not None and not self.entered[i]:
             parts.insert(0, (self.formula_part, (p,)))
-        fraction = self.fraction(p)
-        if fraction is None:  # the input cannot be scored as it is: the rule's outcome says why
-            outcome = self.outcome(p)
-            if outcome is None:
-                return
-            if outcome.fraction is None:
-                self.error(outcome.code, input_path(p.id, outcome.key), f"指标“{p.node.name}”：{outcome.phrase}")
-                return
-            fraction = outcome.fraction
-        score = self.score[i] = q2(fraction * self.effective[i])
+        fraction = p.fraction(self.value[i]) if p.reads_value else self.fraction(p)  # type: ignore[misc]
+        if fraction is None:
+            fraction = self.fraction_or_error(p)
+            if fraction is None:
+                return None
+        # a fraction in [0, 1] of a weight: few digits, rounded in the default context
+        score = self.score[i] = (fraction * self.effective[i]).quantize(CENT, ROUND_HALF_UP)
         parts.append((self.scored_text, (p, score)))
         entry = self.entries[i]
         if entry is not None and entry.override is not None:
             self.apply_override(p, entry.override, score)
+        return self.score[i]
+
+    def fraction_or_error(self, p: LeafPlan) -> Decimal | None:
+        """The input cannot be scored as it is: the rule's outcome says why (an error), or scores it."""
+        outcome = self.outcome(p)
+        if outcome is None:
+            return None
+        if outcome.fraction is None:
+            self.error(outcome.code, input_path(p.id, outcome.key), f"指标“{p.node.name}”：{outcome.phrase}")
+        return outcome.fraction
 
     def fraction(self, p: LeafPlan) -> Decimal | None:
         """The prepared rule applied to the leaf's input; None when it cannot be scored as it is."""

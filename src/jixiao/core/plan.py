@@ -16,7 +16,8 @@ from decimal import Decimal
 from . import explain, rules
 from .compiled import Compiled, compile_expr
 from .expr import names, refs
-from .model import Framework, Indicator, JudgementRule, Rule
+from .model import Framework, Indicator, IndicatorResult, JudgementRule, Rule
+from .numbers import ZERO
 
 KIND_KEYS: Mapping[str, frozenset[str]] = {
     "proportional": frozenset({"value"}),
@@ -32,6 +33,7 @@ KIND_KEYS: Mapping[str, frozenset[str]] = {
 ANY_LEAF_KEYS = frozenset({"reason", "applicable", "override"})
 NEEDS_VALUE = frozenset({"proportional", "threshold", "bands", "per_occurrence", "yes_no"})
 """Rule types scored from a value (computed or entered): without one the leaf cannot be scored."""
+NOT_CHOSEN = "“二者择其一”未选择本项，不计分"
 SUBJECTS = {"checklist": "checked", "categorical": "choice", "judgement": "score"}
 
 
@@ -51,14 +53,16 @@ class LeafPlan:
     counted: bool  # its entered value is a count (per_occurrence), not a value
     subject: str  # what the rule reads: "value", "checked", "choice" or "score" (judgements)
     fraction: rules.Fraction | None  # the prepared rule (not for judgements)
+    reads_value: bool  # the prepared rule reads the leaf's value (computed or entered)
     judge: rules.Judge | None  # the prepared judgement
     position: int  # in walk order
-    head: tuple[str, str, int, Decimal]  # id, name, depth, weight: how its result begins
-    tail: tuple[bool, str, str]  # is_leaf, unit, rule type
-
-    @property
-    def id(self) -> str:
-        return self.node.id
+    id: str
+    name: str
+    depth: int
+    weight: Decimal
+    unit: str
+    rule_type: str
+    not_chosen: IndicatorResult  # its result when "二者择其一" chose the other branch
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +74,6 @@ class NodePlan:
     leaf: int
     children: tuple[int, ...]  # walk positions
     subtree: tuple[int, ...]  # leaf positions
-    head: tuple[str, str, int, Decimal]  # id, name, depth, weight: how its result begins
 
 
 class Plan:
@@ -111,10 +114,30 @@ class Plan:
             counted=leaf.rule.type == "per_occurrence",
             subject=SUBJECTS.get(leaf.rule.type, "value"),
             fraction=rules.fraction_for(leaf.rule, leaf.weight),
+            reads_value=SUBJECTS.get(leaf.rule.type, "value") == "value",
             judge=rules.judge_for(leaf.rule) if isinstance(leaf.rule, JudgementRule) else None,
             position=position,
-            head=(leaf.id, leaf.name, depth, leaf.weight),
-            tail=(True, leaf.unit, leaf.rule.type),
+            id=leaf.id,
+            name=leaf.name,
+            depth=depth,
+            weight=leaf.weight,
+            unit=leaf.unit,
+            rule_type=leaf.rule.type,
+            not_chosen=IndicatorResult(
+                leaf.id,
+                leaf.name,
+                depth,
+                leaf.weight,
+                ZERO,
+                None,
+                None,
+                False,
+                NOT_CHOSEN,
+                True,
+                leaf.unit,
+                leaf.rule.type,
+                False,
+            ),
         )
 
     def _nodes(self, walk: list[tuple[Indicator, int]]) -> tuple[NodePlan, ...]:
@@ -126,7 +149,6 @@ class Plan:
                 leaf=self.leaf_index[node.id] if node.is_leaf else -1,
                 children=tuple(position[child.id] for child in node.children),
                 subtree=tuple(self.leaf_index[leaf.id] for leaf in subtree_leaves(node)),
-                head=(node.id, node.name, depth, node.weight),
             )
             for node, depth in walk
         )
