@@ -438,7 +438,13 @@ class Scorecard:
     penalty: Decimal | None
     total: Decimal | None
     grade: str | None
-    total_explanation: str = ""
+    total_wording: Wording | str = ""
+
+    @property
+    def total_explanation(self) -> str:
+        """How the total was reached: sum, bonus and penalty, caps, grade."""
+        wording = self.total_wording
+        return wording if isinstance(wording, str) else wording.text
 
     @property
     def ok(self) -> bool:

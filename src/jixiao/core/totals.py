@@ -1,4 +1,7 @@
-"""The total: base + bonus − penalty, clamped to the cap, lowered by conditional caps, graded."""
+"""The total: base + bonus − penalty, clamped to the cap, lowered by conditional caps, graded.
+
+The sentence that explains the total is written when first read (``model.Wording``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .expr import Unavailable, Value, evaluate
-from .model import Evaluation, Framework, IndicatorResult, Issue, Item, Scorecard, Section, Severity
+from .model import Evaluation, Framework, IndicatorResult, Issue, Item, Scorecard, Section, Severity, Wording
 from .numbers import ZERO, clamp, fmt_points, q2
 
 Lookup = Callable[[str], "Value | Unavailable"]
@@ -31,28 +34,27 @@ def grade_of(framework: Framework, total: Decimal) -> str:
     return framework.grades[-1].grade
 
 
-def _section(
-    name: str, section: Section | None, items: tuple[Item, ...], file: str, issues: list[Issue]
-) -> tuple[Decimal, str]:
-    raw = q2(sum((item.points for item in items), ZERO))
-    if items and section is None:
-        issues.append(
-            Issue(
-                Severity.ERROR,
-                "section-missing",
-                name,
-                f"评分表没有{'加分项' if name == 'bonus' else '减分项'}，不能填报 {name}",
-                file,
-            )
-        )
-        return ZERO, ""
+def _section(name: str, section: Section | None, items: tuple[Item, ...], file: str, issues: list[Issue]) -> Decimal:
+    """The points a bonus or penalty section adds or takes, up to its maximum."""
+    if not items:
+        return ZERO
+    if section is None:
+        what = "加分项" if name == "bonus" else "减分项"
+        issues.append(Issue(Severity.ERROR, "section-missing", name, f"评分表没有{what}，不能填报 {name}", file))
+        return ZERO
+    raw = q2(sum([item.points for item in items], ZERO))
+    return raw if section.max is None or raw <= section.max else section.max
+
+
+def _section_text(section: Section | None, items: tuple[Item, ...]) -> str:
     if section is None or not items:
-        return ZERO, ""
+        return ""
+    raw = q2(sum([item.points for item in items], ZERO))
     amount = raw if section.max is None or raw <= section.max else section.max
     text = f"{section.name}{fmt_points(raw)}分"
     if amount != raw:
         text += f"（超过上限{fmt_points(amount)}分，按{fmt_points(amount)}分计）"
-    return amount, text
+    return text
 
 
 def _caps(inp: TotalsInput, total: Decimal, parts: list[str], issues: list[Issue]) -> Decimal:
@@ -74,22 +76,43 @@ def _caps(inp: TotalsInput, total: Decimal, parts: list[str], issues: list[Issue
     return total
 
 
+def _explain_total(
+    fw: Framework,
+    ev: Evaluation,
+    base: Decimal,
+    raw: Decimal,
+    clamped: Decimal,
+    caps: list[str],
+    grade: str,
+    total: Decimal,
+) -> str:
+    """指标得分合计…；加分项…；合计…，超过满分，按…分计；因…成立…；总分…，等级“…”."""
+    parts = [f"指标得分合计{fmt_points(base)}分"]
+    parts += [t for t in (_section_text(fw.bonus, ev.bonus), _section_text(fw.penalty, ev.penalty)) if t]
+    if clamped != raw:
+        parts.append(
+            f"合计{fmt_points(raw)}分，{'超过满分' if raw > fw.cap else '低于0分'}，按{fmt_points(clamped)}分计"
+        )
+    return "；".join([*parts, *caps, f"总分{fmt_points(total)}分，等级“{grade}”"])
+
+
+def _has_error(issues: list[Issue]) -> bool:
+    return any([issue.severity is Severity.ERROR for issue in issues])
+
+
 def total_of(inp: TotalsInput, issues: list[Issue]) -> Scorecard:
     """Finish the scorecard: totals, caps, grade; null totals when there is an error."""
     fw, ev = inp.framework, inp.evaluation
-    bonus, bonus_text = _section("bonus", fw.bonus, ev.bonus, ev.file, issues)
-    penalty, penalty_text = _section("penalty", fw.penalty, ev.penalty, ev.file, issues)
-    failed = inp.base is None or any(i.severity is Severity.ERROR for i in issues)
+    bonus = _section("bonus", fw.bonus, ev.bonus, ev.file, issues)
+    penalty = _section("penalty", fw.penalty, ev.penalty, ev.file, issues)
     base = inp.base if inp.base is not None else ZERO
-    parts = [f"指标得分合计{fmt_points(base)}分"] + [t for t in (bonus_text, penalty_text) if t]
     raw = base + bonus - penalty
-    total = clamp(raw, ZERO, fw.cap)
-    if total != raw:
-        parts.append(f"合计{fmt_points(raw)}分，{'超过满分' if raw > fw.cap else '低于0分'}，按{fmt_points(total)}分计")
-    total = _caps(inp, total, parts, issues)
-    failed = failed or any(i.severity is Severity.ERROR for i in issues)
+    clamped = clamp(raw, ZERO, fw.cap)
+    caps: list[str] = []
+    total = _caps(inp, clamped, caps, issues) if fw.caps else clamped
+    failed = inp.base is None or _has_error(issues)
     grade = grade_of(fw, total)
-    parts.append(f"总分{fmt_points(total)}分，等级“{grade}”")
+    wording = Wording(((_explain_total, (fw, ev, base, raw, clamped, caps, grade, total)),))
     return Scorecard(
         framework_id=fw.id,
         framework_version=fw.version,
@@ -104,5 +127,5 @@ def total_of(inp: TotalsInput, issues: list[Issue]) -> Scorecard:
         penalty=penalty,
         total=None if failed else total,
         grade=None if failed else grade,
-        total_explanation="" if failed else "；".join(parts),
+        total_wording="" if failed else wording,
     )

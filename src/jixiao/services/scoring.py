@@ -92,7 +92,7 @@ def score_file(path: Path) -> Scored:
     scorecard = engine_for(table.framework).score(evaluation)
     issues += scorecard.issues
     if any(i.severity is Severity.ERROR for i in issues):
-        scorecard = replace(scorecard, base=None, total=None, grade=None, total_explanation="")
+        scorecard = replace(scorecard, base=None, total=None, grade=None, total_wording="")
     return Scored(str(path), issues, table.framework, evaluation, replace(scorecard, issues=issues))
 
 
