@@ -100,7 +100,9 @@ class _Run(LeafScoring):
         for indicator_id, entry in self.ev.inputs.items():
             position = leaf_index.get(indicator_id)
             if position is not None:
-                self.check_leaf_input(leaves[position], entry)
+                p = leaves[position]
+                if not entry.keys <= p.allowed or not entry.reason.strip():  # else nothing can be wrong
+                    self.check_leaf_input(p, entry)
                 continue
             node = self.plan.by_id.get(indicator_id)
             if node is None:
@@ -381,47 +383,43 @@ class _Run(LeafScoring):
             )
         for position in plan.inner_bottom_up:
             node = plan.nodes[position]
-            self.inner_score(node, position, scores, effective, applicable)
-            score = scores[position]
-            inner = node.node
-            wording = Wording(((explain.inner, (len(node.children), score, inner.weight)),))
-            eff, ok = effective[position], applicable[position]
-            out[position] = _new(
-                IndicatorResult,
-                (inner.id, inner.name, node.depth, inner.weight, eff, None, score, ok, wording, False, "", "", False),
-            )
+            if node.node.alternatives:
+                self.chosen_score(node, position, scores, effective)
+            else:
+                total: Decimal | None = ZERO
+                weight = ZERO
+                for child in node.children:
+                    score = scores[child]
+                    total = None if total is None or score is None else total + score
+                    weight += effective[child]
+                scores[position], effective[position] = total, weight
+            applicable[position] = any([applicable[c] for c in node.children])
+            out[position] = _inner_result(node, scores[position], effective[position], applicable[position])
         base: Decimal | None = ZERO
         for position in plan.top:
             score = scores[position]
             base = None if base is None or score is None else base + score
         return out, base
 
-    def inner_score(
-        self,
-        plan: NodePlan,
-        position: int,
-        scores: list[Decimal | None],
-        effective: list[Decimal],
-        applicable: list[bool],
+    def chosen_score(
+        self, plan: NodePlan, position: int, scores: list[Decimal | None], effective: list[Decimal]
     ) -> None:
-        """An inner node's score (None when a child has none), effective weight and applicability."""
-        children = plan.children
-        applicable[position] = any([applicable[c] for c in children])
-        if plan.node.alternatives:
-            choice = self.chosen.get(plan.node.id)
-            chosen = next((c for c in children if self.plan.nodes[c].node.id == choice), None)
-            scores[position], effective[position] = (
-                (scores[chosen], effective[chosen]) if chosen is not None else (None, plan.node.weight)
-            )
-            return
-        total: Decimal | None = ZERO
-        weight = ZERO
-        for child in children:
-            score = scores[child]
-            total = None if total is None or score is None else total + score
-            weight += effective[child]
-        scores[position], effective[position] = total, weight
+        """A "二者择其一" node scores as its chosen child (no score when none was chosen)."""
+        choice = self.chosen.get(plan.node.id)
+        chosen = next((c for c in plan.children if self.plan.nodes[c].node.id == choice), None)
+        scores[position], effective[position] = (
+            (scores[chosen], effective[chosen]) if chosen is not None else (None, plan.node.weight)
+        )
 
 
 _new = tuple.__new__  # builds a NamedTuple from a full tuple without the per-field keyword handling
 NO_RESULT = IndicatorResult("", "", 0, ZERO, ZERO, None, None, False, "", False)
+
+
+def _inner_result(plan: NodePlan, score: Decimal | None, eff: Decimal, applicable: bool) -> IndicatorResult:
+    node = plan.node
+    wording = Wording(((explain.inner, (len(plan.children), score, node.weight)),))
+    return _new(
+        IndicatorResult,
+        (node.id, node.name, plan.depth, node.weight, eff, None, score, applicable, wording, False, "", "", False),
+    )

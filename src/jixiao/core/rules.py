@@ -126,25 +126,47 @@ def _band_fraction(band: Band, weight: Decimal) -> Decimal:
 
 
 def _bands(rule: BandsRule, weight: Decimal) -> Fraction:
-    prepared = tuple((band.holds, _band_fraction(band, weight)) for band in rule.bands)
+    # Band.holds, unrolled: (min, min inclusive, max, max inclusive, fraction) per band
+    prepared = tuple(
+        (band.min, band.min_inclusive, band.max, band.max_inclusive, unit_interval(_band_fraction(band, weight)))
+        for band in rule.bands
+    )
 
     def fraction(value: Any) -> Decimal | None:
-        if isinstance(value, Decimal):
-            for holds, band_fraction in prepared:
-                if holds(value):
-                    return unit_interval(band_fraction)
+        if not isinstance(value, Decimal):
+            return None
+        for low, low_in, high, high_in, band_fraction in prepared:
+            if low is not None and (value < low or (value == low and not low_in)):
+                continue
+            if high is not None and (value > high or (value == high and not high_in)):
+                continue
+            return band_fraction
         return None
 
     return fraction
 
 
+MEMO = 4096
+"""How many distinct inputs a prepared checklist remembers (items checked are few and repeat)."""
+
+
 def _checklist(rule: ChecklistRule, weight: Decimal) -> Fraction:
     points, count = tuple(item.points for item in rule.items), len(rule.items)
+    memo: dict[tuple[int, ...], Decimal] = {}
 
     def fraction(checked: Any) -> Decimal | None:
-        if checked is None or any([not 0 <= i < count for i in checked]):
+        if checked is None:
             return None
-        return unit_interval(sum([points[i] for i in set(checked)], ZERO) / weight)
+        remembered = isinstance(checked, tuple)
+        known = memo.get(checked) if remembered else None
+        if known is not None:
+            return known
+        if any([not 0 <= i < count for i in checked]):
+            return None
+        result = unit_interval(sum([points[i] for i in set(checked)], ZERO) / weight)
+        if remembered and len(memo) < MEMO:
+            memo[checked] = result
+        return result
 
     return fraction
 
