@@ -187,13 +187,21 @@ class _Run(LeafScoring):
         return value
 
     def lookup_ref(self, target: str) -> Value | Unavailable:
+        """``@target`` once applicability is decided (for ``caps``)."""
+        return self.reference(target, True)
+
+    def lookup_value(self, target: str) -> Value | Unavailable:
+        """``@target`` while values are computed, before applicability is decided."""
+        return self.reference(target, False)
+
+    def reference(self, target: str, decided: bool) -> Value | Unavailable:
         position = self.plan.leaf_index.get(target)
         if position is None:
             return Unavailable((f"指标“{target}”没有数值",))
         value, name = self.value[position], self.plan.leaves[position].node.name
         if value is None or isinstance(value, Unavailable | bool):
             return Unavailable((f"指标“{name}”没有数值",))
-        if not (self.active[position] and self.applicable[position]):
+        if not (self.active[position] and (self.applicable[position] or not decided)):
             return Unavailable((f"指标“{name}”不适用",))
         return value
 
@@ -221,8 +229,10 @@ class _Run(LeafScoring):
             p = leaves[position]
             try:
                 result: Value | Unavailable = p.compiled(data, numbers)  # type: ignore[misc]
-            except FAILURES:  # something is missing: evaluate again, collecting every reason
-                result = self.evaluate_slowly(p)
+            except FAILURES:  # something is missing
+                if self.stands_in(p):
+                    continue
+                result = self.evaluate_slowly(p)  # again, collecting every reason
             if isinstance(result, Decimal):
                 # within range, a result has few enough digits to be rounded in the default context
                 result = result.quantize(CENT, ROUND_HALF_UP) if -LIMIT < result < LIMIT else OUT_OF_RANGE
@@ -243,7 +253,29 @@ class _Run(LeafScoring):
     def evaluate_slowly(self, p: LeafPlan) -> Value | Unavailable:
         """The expression evaluated step by step, with every reason a value is unavailable."""
         assert p.node.value is not None
-        return evaluate(p.node.value, self.lookup_data, self.lookup_ref, self.label)
+        return evaluate(p.node.value, self.lookup_data, self.lookup_value, self.label)
+
+    def stands_in(self, p: LeafPlan) -> bool:
+        """A value that cannot be computed, but which the unit entered: the entry stands in, and
+        why computing failed is worded when the explanation is read."""
+        entered = self.entered_value(p) if self.entries[p.index] is not None else None
+        if entered is None:
+            return False
+        self.parts[p.index].append((self.stand_in_text, (p, entered)))
+        self.value[p.index], self.entered[p.index] = entered, True
+        if isinstance(entered, Decimal):
+            self.numbers[p.node.id] = entered
+        return True
+
+    def stand_in_text(self, p: LeafPlan, entered: Value, unavailable: Unavailable | None = None) -> str:
+        """公式；缺少数据…，采用填报值…（依据：…）."""
+        leaf, result = p.node, unavailable or self.evaluate_slowly(p)
+        assert leaf.value is not None and isinstance(result, Unavailable)
+        head = explain.formula_head(leaf, leaf.value, self.labels)
+        entry = self.entries[p.index]
+        basis = f"（依据：{entry.reason.strip()}）" if entry and entry.reason.strip() and entry.override is None else ""
+        why = "；".join(explain.plain(r) for r in result.reasons)
+        return f"{head}；{why}，采用填报值{show_value(entered)}{leaf.unit}{basis}"
 
     def with_entry(self, p: LeafPlan, result: Value | Unavailable) -> Value | Unavailable:
         """A computed leaf for which the unit also entered a value."""
@@ -262,12 +294,7 @@ class _Run(LeafScoring):
                     f"指标“{leaf.name}”填报值{show_value(entered)}与按数据计算的{show_value(result)}不一致",
                 )
             return result
-        assert leaf.value is not None
-        head = explain.formula_head(leaf, leaf.value, self.labels)
-        entry = self.entries[p.index]
-        basis = f"（依据：{entry.reason.strip()}）" if entry and entry.reason.strip() and entry.override is None else ""
-        why = "；".join(explain.plain(r) for r in result.reasons)
-        self.parts[p.index].append(f"{head}；{why}，采用填报值{show_value(entered)}{leaf.unit}{basis}")
+        self.parts[p.index].append(self.stand_in_text(p, entered, result))
         self.entered[p.index] = True
         return entered
 
