@@ -34,7 +34,7 @@ from jixiao.core.model import Evaluation, Framework, Item, LeafInput, Scorecard,
 from jixiao.frameworks.evaluation import load_evaluation
 from jixiao.frameworks.yamlio import loads
 from jixiao.services.scoring import load_table
-from timing import Timed, pin_one_core, timed
+from timing import Timed, interleaved, pin_one_core, timed
 
 TABLE_ID = "lechang-2023"
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "lechang-2023.yaml"
@@ -534,9 +534,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     evaluations = [to_evaluation(p) for p in plain]
     order = [node.id for node, _ in framework.walk() if node.is_leaf]
     text = EXAMPLE.read_text(encoding="utf-8")
+    engine_run, baseline_run = interleaved((engine_runner(engine), evaluations), (baseline_runner(order), plain))
     figures = {
-        "engine": timed(engine_runner(engine), evaluations),
-        "baseline": timed(baseline_runner(order), plain),
+        "engine": engine_run,
+        "baseline": baseline_run,
         "yaml": timed(yaml_runner(engine, str(EXAMPLE)), [text] * args.yaml_count),
     }
     check_complete(figures["engine"].results, "evaluation")

@@ -51,6 +51,31 @@ def timed(func: Callable[[Any], Any], items: Sequence[Any], chunks: int = 5, war
     return Timed(results, spans)
 
 
+def interleaved(
+    first: tuple[Callable[[Any], Any], Sequence[Any]],
+    second: tuple[Callable[[Any], Any], Sequence[Any]],
+    chunks: int = 10,
+    warmup: int = 20,
+) -> tuple[Timed, Timed]:
+    """Time two loops chunk by chunk in turn, so both meet the same machine: on a shared machine
+    the speed drifts by tens of percent within a minute, and their ratio is what stays put."""
+    runs: list[tuple[list[Any], list[tuple[int, float]]]] = []
+    for func, items in (first, second):
+        for item in items[:warmup]:
+            func(item)
+        runs.append(([], []))
+    sizes = [max(1, -(-len(items) // chunks)) for _, items in (first, second)]
+    for chunk in range(chunks):
+        for (func, items), size, (results, spans) in zip((first, second), sizes, runs, strict=True):
+            part = items[chunk * size : (chunk + 1) * size]
+            if not part:
+                continue
+            start = time.perf_counter()
+            results += [func(item) for item in part]
+            spans.append((len(part), time.perf_counter() - start))
+    return Timed(*runs[0]), Timed(*runs[1])
+
+
 def pin_one_core(cpu: int) -> str:
     """Run on one CPU only when the platform allows it."""
     try:

@@ -22,10 +22,12 @@ from .model import (
     IndicatorResult,
     JudgementRule,
     LeafInput,
+    Part,
     PerOccurrenceRule,
     Scorecard,
     Severity,
     Wording,
+    join_parts,
 )
 from .numbers import CENT, LIMIT, ZERO, q2
 from .plan import KIND_KEYS, LeafPlan, NodePlan, Plan
@@ -66,7 +68,8 @@ class _Run(LeafScoring):
         self.entered = [False] * count
         self.effective = list(plan.weights)
         self.score = [None] * count
-        self.parts = [Wording() for _ in range(count)]
+        self.early: dict[int, list[Part]] = {}  # explanation parts noted before a leaf is scored
+        self.rule_scores = {}
         self.received = {}
         self.overridden = set()
         self.numbers: dict[str, Decimal] = {}  # numeric values of active leaves, for @references
@@ -82,7 +85,7 @@ class _Run(LeafScoring):
         self.decide_applicability()
         self.transfer_weights()
         results, base = self.results()
-        self.parts = []  # the wordings hold the parts now; keeping them here would make a reference cycle
+        self.early = {}  # the wordings hold these parts now; keeping them here would make a reference cycle
         return total_of(TotalsInput(self.fw, self.ev, results, base, self.lookup_data, self.lookup_ref), self.issues)
 
     def check_context(self) -> None:
@@ -261,7 +264,7 @@ class _Run(LeafScoring):
         entered = self.entered_value(p) if self.entries[p.index] is not None else None
         if entered is None:
             return False
-        self.parts[p.index].append((self.stand_in_text, (p, entered)))
+        self.early.setdefault(p.index, []).append((self.stand_in_text, (p, entered)))
         self.value[p.index], self.entered[p.index] = entered, True
         if isinstance(entered, Decimal):
             self.numbers[p.node.id] = entered
@@ -294,7 +297,7 @@ class _Run(LeafScoring):
                     f"指标“{leaf.name}”填报值{show_value(entered)}与按数据计算的{show_value(result)}不一致",
                 )
             return result
-        self.parts[p.index].append(self.stand_in_text(p, entered, result))
+        self.early.setdefault(p.index, []).append(self.stand_in_text(p, entered, result))
         self.entered[p.index] = True
         return entered
 
@@ -343,7 +346,7 @@ class _Run(LeafScoring):
             input_path(leaf.id, key),
             f"指标“{leaf.name}”缺少计分依据：{why}；请补充数据或填写 {key}",
         )
-        self.parts[p.index][:] = [f"无法计分：{why}"]
+        self.early[p.index] = [f"无法计分：{why}"]
         self.applicable[p.index] = False
 
     def mark_not_applicable(self, p: LeafPlan, reason: str) -> None:
@@ -359,7 +362,7 @@ class _Run(LeafScoring):
         self.effective[i] = ZERO if policy.kind == "move_to" else leaf.weight
         self.score[i] = leaf.weight if policy.kind == "full_marks" else ZERO
         target = self.plan.leaves[p.move_to].node if p.move_to >= 0 else None
-        self.parts[i][:] = [(explain.not_applicable, (reason, leaf, target))]
+        self.early[i] = [(explain.not_applicable, (reason, leaf, target))]
 
     def transfer_weights(self) -> None:
         for position in self.plan.movers:
@@ -392,21 +395,40 @@ class _Run(LeafScoring):
         scores: list[Decimal | None] = [None] * size
         effective: list[Decimal] = [ZERO] * size
         applicable = [False] * size
-        active, leaf_applicable, values, leaf_parts = self.active, self.applicable, self.value, self.parts
+        active, leaf_applicable, values, early = self.active, self.applicable, self.value, self.early
         for p in plan.leaves:
             i, position = p.index, p.position
             if not active[i]:
                 out[position] = p.not_chosen
                 continue
-            ok, parts = leaf_applicable[i], leaf_parts[i]
-            score = self.score_leaf(p, parts) if ok else self.score[i]
+            ok = leaf_applicable[i]
+            if ok:
+                score = self.score_leaf(p)
+                wording = Wording(LeafScoring.leaf_text, self, p, early.get(i))
+            else:
+                score = self.score[i]
+                wording = Wording(join_parts, early.get(i, []))
             eff, value = self.effective[i], values[i]
             scores[position], effective[position], applicable[position] = score, eff, ok
             shown = value if ok and isinstance(value, Decimal) else None
             overridden = i in self.overridden
             out[position] = _new(
                 IndicatorResult,
-                (p.id, p.name, p.depth, p.weight, eff, shown, score, ok, parts, True, p.unit, p.rule_type, overridden),
+                (
+                    p.id,
+                    p.name,
+                    p.depth,
+                    p.weight,
+                    eff,
+                    shown,
+                    score,
+                    ok,
+                    wording,
+                    True,
+                    p.unit,
+                    p.rule_type,
+                    overridden,
+                ),
             )
         for position in plan.inner_bottom_up:
             node = plan.nodes[position]
@@ -445,7 +467,7 @@ NO_RESULT = IndicatorResult("", "", 0, ZERO, ZERO, None, None, False, "", False)
 
 def _inner_result(plan: NodePlan, score: Decimal | None, eff: Decimal, applicable: bool) -> IndicatorResult:
     node = plan.node
-    wording = Wording(((explain.inner, (len(plan.children), score, node.weight)),))
+    wording = Wording(explain.inner, len(plan.children), score, node.weight)
     return _new(
         IndicatorResult,
         (node.id, node.name, plan.depth, node.weight, eff, None, score, applicable, wording, False, "", "", False),

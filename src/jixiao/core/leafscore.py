@@ -3,7 +3,7 @@
 ``LeafScoring`` holds the per-evaluation state, one list entry per leaf position of the table's
 ``Plan``, shared with the engine's ``_Run`` (which owns the order of the steps); this module owns
 what happens to one applicable leaf. Problems become issues at once; the explanation is recorded
-as parts that are written only when someone reads it (``model.Wording``).
+as a ``model.Wording``, written only when someone reads it.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from .model import (
     Issue,
     JudgementRule,
     LeafInput,
+    Part,
     PerOccurrenceRule,
     Severity,
-    Wording,
+    join_parts,
 )
 from .numbers import CENT, ZERO, fmt, fmt_points, is_integral, q2
 from .plan import ANY_LEAF_KEYS, KIND_KEYS, LeafPlan, Plan
@@ -54,7 +55,7 @@ class LeafScoring:
     entered: list[bool]
     effective: list[Decimal]
     score: list[Decimal | None]
-    parts: list[Wording]
+    rule_scores: dict[int, Decimal]  # the rule's score of a leaf whose score was overridden
     received: dict[int, list[tuple[Indicator, Decimal]]]
     overridden: set[int]
 
@@ -68,13 +69,9 @@ class LeafScoring:
 
     # ------------------------------------------------------------------ scoring
 
-    def score_leaf(self, p: LeafPlan, parts: Wording) -> Decimal | None:
+    def score_leaf(self, p: LeafPlan) -> Decimal | None:
         """Score an applicable leaf: its score, or None when an error has been reported."""
         i = p.index
-        if self.received and i in self.received:
-            parts.append((explain.transfer_in, (self.received[i],)))
-        if p.compiled is not None and not self.entered[i]:
-            parts.insert(0, (self.formula_part, (p,)))
         fraction = p.fraction(self.value[i]) if p.reads_value else self.fraction(p)  # type: ignore[misc]
         if fraction is None:
             fraction = self.fraction_or_error(p)
@@ -82,11 +79,33 @@ class LeafScoring:
                 return None
         # a fraction in [0, 1] of a weight: few digits, rounded in the default context
         score = self.score[i] = (fraction * self.effective[i]).quantize(CENT, ROUND_HALF_UP)
-        parts.append((self.scored_text, (p, score)))
         entry = self.entries[i]
         if entry is not None and entry.override is not None:
             self.apply_override(p, entry.override, score)
         return self.score[i]
+
+    def leaf_text(self, p: LeafPlan, early: list[Part] | None) -> str:
+        """The explanation of an applicable leaf, written when read: formula = figures = result,
+        what was noted before scoring, weight moved in, the rule's phrase and points, an override."""
+        i = p.index
+        parts: list[str] = []
+        if p.compiled is not None and not self.entered[i]:
+            parts.append(self.formula_part(p))
+        if early:
+            parts.append(join_parts(early))
+        if i in self.received:
+            parts.append(explain.transfer_in(self.received[i]))
+        computed = self.rule_scores.get(i, self.score[i])
+        if computed is not None:
+            parts.append(self.scored_text(p, computed))
+        if i in self.overridden:
+            entry = self.entries[i]
+            assert entry is not None and entry.override is not None
+            parts.append(
+                f"经评审调整为{fmt_points(entry.override)}分（按规则计算为{fmt_points(computed or ZERO)}分），"
+                f"理由：{entry.reason.strip()}"
+            )
+        return "；".join(parts)
 
     def fraction_or_error(self, p: LeafPlan) -> Decimal | None:
         """The input cannot be scored as it is: the rule's outcome says why (an error), or scores it."""
@@ -242,13 +261,9 @@ class LeafScoring:
                 f"指标“{leaf.name}”调整后得分{fmt_points(override)}分不在0至{fmt_points(effective)}分之间",
             )
             return
+        self.rule_scores[p.index] = computed
         self.score[p.index] = q2(override)
         self.overridden.add(p.index)
-        entry = self.entries[p.index]
-        assert entry is not None
-        self.parts[p.index].append(
-            f"经评审调整为{fmt_points(override)}分（按规则计算为{fmt_points(computed)}分），理由：{entry.reason.strip()}"
-        )
 
 
 Outcome = Callable[[LeafScoring, LeafPlan], "rules.Outcome | None"]

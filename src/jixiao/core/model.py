@@ -362,39 +362,45 @@ Part = str | tuple[Callable[..., str], tuple[object, ...]]
 """A piece of an explanation: text, or a function and its arguments that write it."""
 
 
-class Wording(list[Part]):
-    """An explanation as parts, written when first read and then kept as its one text.
+def join_parts(parts: list[Part]) -> str:
+    """The pieces of an explanation written and joined with "；"."""
+    return "；".join(p if isinstance(p, str) else p[0](*p[1]) for p in parts)
+
+
+class Wording:
+    """An explanation written when first read — ``write(*args)`` — and then kept.
 
     Scoring a thousand units for a dashboard needs their scores, not every sentence; a document
-    reads each sentence. Compared and hashed by its text.
+    reads each sentence. Compared and hashed by its text; copies and pickles carry the text.
     """
 
-    __slots__ = ()
+    __slots__ = ("_args", "_text", "_write")
+
+    def __init__(self, write: Callable[..., str], *args: object) -> None:
+        self._write: Callable[..., str] | None = write
+        self._args = args
+        self._text = ""
 
     @property
     def text(self) -> str:
-        if len(self) == 1 and isinstance(self[0], str):
-            return self[0]
-        text = "；".join(p if isinstance(p, str) else p[0](*p[1]) for p in self)
-        self[:] = [text]
-        return text
+        if self._write is not None:
+            self._text = self._write(*self._args)
+            self._write, self._args = None, ()  # let go of the scoring run
+        return self._text
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Wording | str):
             return self.text == (other if isinstance(other, str) else other.text)
         return NotImplemented
 
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    def __hash__(self) -> int:  # type: ignore[override]
+    def __hash__(self) -> int:
         return hash(self.text)
 
     def __repr__(self) -> str:
         return repr(self.text)
 
     def __reduce__(self) -> tuple[type[str], tuple[str]]:
-        return str, (self.text,)  # copies and pickles carry the text, not the scoring run
+        return str, (self.text,)
 
 
 class IndicatorResult(NamedTuple):

@@ -112,7 +112,7 @@ def total_of(inp: TotalsInput, issues: list[Issue]) -> Scorecard:
     total = _caps(inp, clamped, caps, issues) if fw.caps else clamped
     failed = inp.base is None or _has_error(issues)
     grade = grade_of(fw, total)
-    wording = Wording(((_explain_total, (fw, ev, base, raw, clamped, caps, grade, total)),))
+    wording = Wording(_explain_total, fw, ev, base, raw, clamped, caps, grade, total)
     return Scorecard(
         framework_id=fw.id,
         framework_version=fw.version,
