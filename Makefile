@@ -9,7 +9,7 @@ $(BIN)/jixiao: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: venv demo test lint bench system-deps
+.PHONY: venv demo test lint bench system-deps fast test-compiled
 venv: $(BIN)/jixiao
 
 demo: venv
@@ -26,8 +26,31 @@ lint: venv
 
 test: system-deps lint
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory test-compiled
 
-bench: venv
+# The scoring core compiled with mypyc (setup.py, docs/performance.md), installed apart in build/fast:
+# the source tree stays pure Python, and only commands run with PYTHONPATH=build/fast use it.
+FAST := build/fast
+SOURCES := $(shell find src/jixiao -name '*.py' -o -name '*.yaml') setup.py pyproject.toml
+CORE_TESTS := tests/test_engine.py tests/test_rules.py tests/test_plan.py tests/test_cases.py tests/test_examples.py \
+	tests/test_expr.py tests/test_evaluation_validation.py
+
+$(FAST)/.built: $(SOURCES) | venv
+	rm -rf $(FAST)
+	JIXIAO_COMPILE=1 $(BIN)/pip install --quiet --no-build-isolation --no-deps --target $(FAST) .
+	touch $@
+
+fast: $(FAST)/.built
+
+# The same scoring tests on the compiled core; skipped (with a notice) where no C compiler is found.
+test-compiled: venv
+	@if command -v cc >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory fast && \
+		JIXIAO_EXPECT_COMPILED=1 PYTHONPATH=$(FAST) $(BIN)/pytest -p no:cacheprovider $(CORE_TESTS); \
+	else echo "未找到 C 编译器：跳过编译版评分核心的测试"; fi
+
+bench: venv fast
 	$(BIN)/python bench/score.py
+	PYTHONPATH=$(FAST) $(BIN)/python bench/score.py
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/audit.py
