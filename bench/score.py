@@ -7,12 +7,15 @@ Figures (the last lines of the output, one per figure, ``bench: <name> <value> <
 * ``baseline_per_s`` — a plain hand-written function for the same table, on plain dicts of the
   same figures and inputs (Decimal, half-up rounding, an explanation per leaf);
 * ``engine_vs_baseline`` — score_per_s / baseline_per_s;
+* ``explained_per_s`` — ``Engine.score`` and then every explanation read (each indicator's and
+  the total's), as a report or a 评分表 export does, on the first 2,000 evaluations: explanations
+  are written when first read, so ``score_per_s`` does not include them;
 * ``yaml_score_per_s`` — examples/lechang-2023.yaml text parsed, validated and scored, N times.
 
 Run with ``PYTHONPATH=build/fast`` (as ``make bench`` does after ``make fast``), the scoring core
 is the one compiled with mypyc, and the figures are named ``score_compiled_per_s``,
-``baseline_beside_compiled_per_s``, ``engine_compiled_vs_baseline`` and
-``yaml_score_compiled_per_s``; a compiled build older than ``src`` is refused.
+``baseline_beside_compiled_per_s``, ``engine_compiled_vs_baseline``, ``explained_compiled_per_s``
+and ``yaml_score_compiled_per_s``; a compiled build older than ``src`` is refused.
 
 The baseline is checked against the engine (base, bonus, total, grade and every leaf score of
 every evaluation), and every scorecard is checked to have no error issue. The engine and the
@@ -449,6 +452,16 @@ def engine_runner(engine: Engine) -> Callable[[Evaluation], Digest]:
     return run
 
 
+def explained_runner(engine: Engine) -> Callable[[Evaluation], int]:
+    """Engine.score, then every explanation read, as a report or a 评分表 export does."""
+
+    def run(evaluation: Evaluation) -> int:
+        card = engine.score(evaluation)
+        return sum(len(r.explanation) for r in card.indicators) + len(card.total_explanation)
+
+    return run
+
+
 def baseline_runner(order: Sequence[str]) -> Callable[[PlainEval], Digest]:
     """baseline_score, digested in the same shape (leaf scores in table order)."""
 
@@ -504,6 +517,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--count", type=int, default=10_000, help="generated evaluations (10000)")
     parser.add_argument("--seed", type=int, default=2023, help="random seed (2023)")
     parser.add_argument("--yaml-count", type=int, default=200, help="YAML files to parse+score (200)")
+    parser.add_argument("--explained-count", type=int, default=2000, help="scored and every text read (2000)")
     parser.add_argument("--cpu", type=int, default=0, help="the one CPU to run on (0)")
     return parser.parse_args(argv)
 
@@ -520,6 +534,7 @@ def summary(args: argparse.Namespace, pinned: str, figures: dict[str, Timed], co
     for name, what in (
         ("engine", "Engine.score"),
         ("baseline", "hand-written dict code"),
+        ("explained", "score + read every text"),
         ("yaml", "YAML parse+validate+score"),
     ):
         run = figures[name]
@@ -549,6 +564,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures = {
         "engine": engine_run,
         "baseline": baseline_run,
+        "explained": timed(explained_runner(engine), evaluations[: args.explained_count]),
         "yaml": timed(yaml_runner(engine, str(EXAMPLE)), [text] * args.yaml_count),
     }
     check_complete(figures["engine"].results, "evaluation")
@@ -560,6 +576,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"bench: score{c}_per_s {engine_rate:.0f} evaluations/s")
     print(f"bench: baseline{'_beside_compiled' if compiled else ''}_per_s {baseline_rate:.0f} evaluations/s")
     print(f"bench: engine{c}_vs_baseline {engine_rate / baseline_rate:.2f} ratio")
+    print(f"bench: explained{c}_per_s {figures['explained'].rate():.0f} evaluations/s")
     print(f"bench: yaml_score{c}_per_s {figures['yaml'].rate():.0f} files/s")
     return 0
 

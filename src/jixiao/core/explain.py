@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .expr import Expr, Name, render_names
@@ -51,14 +52,31 @@ def plain(reason: str) -> str:
     return re.sub(r"（data\.[A-Za-z0-9_]+）", "", reason)
 
 
-def computed(leaf: Indicator, expr: Expr, labels: Mapping[str, str], figures: Mapping[str, str], result: str) -> str:
-    """formula = figures = result, e.g. 支出完成率=…=4276.91万元/（…）×100%=97.02%; a single figure is
-    stated plainly (社会公众或服务对象满意度为100.00%) rather than as a circular formula."""
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """How a computed leaf's formula is written: prepared once per table, filled per evaluation."""
+
+    head: str  # 支出完成率=单位年度实际支出/财政下达预算数×100%
+    slots: tuple[str, ...]  # the expression split around its names: text, name, text, …, text
+    stated: str  # for a single figure, the name it is stated under (社会公众或服务对象满意度); else ""
+
+
+def formula(leaf: Indicator, expr: Expr, labels: Mapping[str, str]) -> Formula:
+    """The table-only part of a computed leaf's explanation."""
     if isinstance(expr, Name):
         stated = leaf.formula_text.split("=")[-1].strip() if leaf.formula_text else labels.get(expr.name, expr.name)
-        return f"{stated}为{result}"
-    shown = render_names(expr, lambda n: figures.get(n, n), percent=leaf.unit == "%")
-    head = formula_head(leaf, expr, labels)
+        return Formula("", (), stated)
+    marked = render_names(expr, lambda n: f"\0{n}\0", percent=leaf.unit == "%")
+    return Formula(formula_head(leaf, expr, labels), tuple(marked.split("\0")), "")
+
+
+def computed(prepared: Formula, figures: Mapping[str, str], result: str) -> str:
+    """formula = figures = result, e.g. 支出完成率=…=4276.91万元/（…）×100%=97.02%; a single figure is
+    stated plainly (社会公众或服务对象满意度为100.00%) rather than as a circular formula."""
+    if prepared.stated:
+        return f"{prepared.stated}为{result}"
+    shown = "".join(figures.get(s, s) if i % 2 else s for i, s in enumerate(prepared.slots))
+    head = prepared.head
     return f"{head}={result}" if shown == result else f"{head}={shown}={result}"
 
 

@@ -163,13 +163,13 @@ class LeafScoring:
             if position is not None and isinstance(ref_value, Decimal):
                 figures[f"@{target}"] = explain.value_text(ref_value, self.plan.leaves[position].node.unit)
         if isinstance(value, bool):
-            head = explain.computed(leaf, leaf.value, self.labels, figures, "成立" if value else "不成立")
+            head = explain.computed(self.plan.formulas[p.index], figures, "成立" if value else "不成立")
             return head.rsplit("=", 1)[0] + ("，成立" if value else "，不成立")
         if isinstance(value, Decimal) and isinstance(p.rule, PerOccurrenceRule):
             result = f"{fmt_points(value)}{leaf.unit or '次'}"
         else:
             result = explain.value_text(value, leaf.unit) if isinstance(value, Decimal) else "—"
-        return explain.computed(leaf, leaf.value, self.labels, figures, result)
+        return explain.computed(self.plan.formulas[p.index], figures, result)
 
     def outcome(self, p: LeafPlan) -> rules.Outcome | None:
         """The rule applied to the leaf; None when an error has been reported instead."""

@@ -96,6 +96,9 @@ class Plan:
         self.movers = tuple(p.index for p in self.leaves if p.move_to >= 0)
         self.alternatives = tuple(node for node, _ in walk if node.alternatives)
         self.labels = self._labels()
+        self.formulas = {
+            p.index: explain.formula(p.node, p.node.value, self.labels) for p in self.leaves if p.node.value is not None
+        }
 
     def _leaf(self, index: int, position: int, leaf: Indicator, depth: int) -> LeafPlan:
         assert leaf.rule is not None
