@@ -14,23 +14,12 @@ import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
-from .expr import Bin, BoolOp, Call, Cmp, Expr, Name, Neg, Not, Num, Ref, Value
+from .expr import OPERATORS, Bin, BoolOp, Call, Cmp, Expr, Name, Neg, Not, Num, Ref, Value
 
 Values = Mapping[str, Decimal]
 Compiled = Callable[[Values, Values], Value]
 
-_BINARY: dict[str, Callable[[Decimal, Decimal], Value]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
+_BINARY: dict[str, Callable[[Decimal, Decimal], Value]] = {**OPERATORS, "/": operator.truediv}
 
 FAILURES = (KeyError, ArithmeticError)
 """What a compiled expression raises when the value is unavailable (see the module docstring)."""

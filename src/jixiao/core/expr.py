@@ -343,7 +343,7 @@ def _merge(values: list[Value | Unavailable]) -> Unavailable | None:
     return Unavailable(tuple(reasons)) if reasons else None
 
 
-_OPERATORS: dict[str, Callable[[Decimal, Decimal], Value]] = {
+OPERATORS: dict[str, Callable[[Decimal, Decimal], Value]] = {  # "/" is guarded against zero in _binary
     "+": operator.add,
     "-": operator.sub,
     "*": operator.mul,
@@ -368,7 +368,7 @@ def _binary(
         if b == 0:
             return Unavailable((f"分母“{render_names(node.right, label)}”为零",))
         return a / b
-    return _OPERATORS[node.op](a, b)
+    return OPERATORS[node.op](a, b)
 
 
 def _boolean(op: str, values: list[Value | Unavailable]) -> Value | Unavailable:
