@@ -560,6 +560,21 @@ def test_bands_that_leave_a_gap(bands: str) -> None:
            "空档", "无法计分")
 
 
+def test_bands_that_leave_values_beyond_their_ends_are_warned() -> None:
+    rule = "{type: bands, bands: [{min: 90, max: 120, score: 4}, {min: 0, max: 90, max_inclusive: false, score: 2}]}"
+    loaded = load(with_rule(rule))
+    assert loaded.framework is not None  # usable: only a warning
+    expect(loaded, "band-uncovered", leaf_path("b", "rule", "bands[1].min"), "低于0", "去掉该档的 min",
+           severity=Severity.WARNING)
+    expect(loaded, "band-uncovered", leaf_path("b", "rule", "bands[0].max"), "高于120", "去掉该档的 max",
+           severity=Severity.WARNING)
+
+
+def test_open_ended_bands_cover_every_value() -> None:
+    rule = "{type: bands, bands: [{min: 90, score: 4}, {max: 90, max_inclusive: false, score: 2}]}"
+    assert "band-uncovered" not in {i.code for i in load(with_rule(rule)).issues}
+
+
 def test_band_with_min_above_max_is_empty() -> None:
     rule = "{type: bands, bands: [{min: 90, max: 80, score: 4}]}"
     expect(load(with_rule(rule)), "band-empty", leaf_path("b", "rule", "bands[0]"), "90", "80")

@@ -132,14 +132,40 @@ def _band(r: Reader, raw: Any, path: str, weight: Decimal) -> Band | None:
 
 
 def check_bands(r: Reader, bands: list[Band], path: str) -> None:
-    """Bands that overlap, or leave a gap between them that a value could fall in, are errors."""
+    """Bands that overlap, or leave a gap between them that a value could fall in, are errors;
+    a lowest band with a ``min`` or a highest band with a ``max`` leaves values outside: a warning."""
     ordered = sorted(enumerate(bands), key=lambda ib: (ib[1].min is not None, ib[1].min or ZERO))
+    sound = True
     for (i, a), (j, b) in pairwise(ordered):
         pair = f"{path}[{i}]（{band_text(a, '')}）与 {path}[{j}]（{band_text(b, '')}）"
         if a.max is None or b.min is None or a.max > b.min or (a.max == b.min and a.max_inclusive and b.min_inclusive):
             r.error("band-overlap", path, f"分档重叠：{pair}")
+            sound = False
         elif a.max < b.min or (not a.max_inclusive and not b.min_inclusive):
             r.error("band-gap", path, f"分档之间有空档：{pair}，落在其间的值无法计分")
+            sound = False
+    if sound:
+        _check_ends(r, ordered[0], ordered[-1], path)
+
+
+def _check_ends(r: Reader, lowest: tuple[int, Band], highest: tuple[int, Band], path: str) -> None:
+    (i, low), (j, high) = lowest, highest
+    if low.min is not None:
+        below = "低于" if low.min_inclusive else "不高于"
+        r.warn(
+            "band-uncovered",
+            f"{path}[{i}].min",
+            f"最低一档（{band_text(low, '')}）之下没有分档：{below}{fmt_points(low.min)}的值评分时将无法计分；"
+            "如应覆盖，请去掉该档的 min",
+        )
+    if high.max is not None:
+        above = "高于" if high.max_inclusive else "不低于"
+        r.warn(
+            "band-uncovered",
+            f"{path}[{j}].max",
+            f"最高一档（{band_text(high, '')}）之上没有分档：{above}{fmt_points(high.max)}的值评分时将无法计分；"
+            "如应覆盖，请去掉该档的 max",
+        )
 
 
 def _bands(r: Reader, rule: Mapping[str, Any], path: str, weight: Decimal) -> Rule | None:
