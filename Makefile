@@ -42,12 +42,14 @@ $(FAST)/.built: $(SOURCES) | venv
 
 fast: $(FAST)/.built
 
-# The same scoring tests on the compiled core; skipped (with a notice) where no C compiler is found.
+# The same scoring tests on the compiled core. Without a C compiler, or when the build fails, they are
+# skipped with a notice — unless JIXIAO_REQUIRE_COMPILED=1 (set by .ci/run), which makes that a failure.
 test-compiled: venv
-	@if command -v cc >/dev/null 2>&1; then \
-		$(MAKE) --no-print-directory fast && \
+	@if command -v cc >/dev/null 2>&1 && $(MAKE) --no-print-directory fast; then \
 		JIXIAO_EXPECT_COMPILED=1 PYTHONPATH=$(FAST) $(BIN)/pytest -p no:cacheprovider $(CORE_TESTS); \
-	else echo "未找到 C 编译器：跳过编译版评分核心的测试"; fi
+	elif [ "$${JIXIAO_REQUIRE_COMPILED:-}" = 1 ]; then \
+		echo "编译版评分核心未能构建（需要 C 编译器与 mypy）" >&2; exit 1; \
+	else echo "未能构建编译版评分核心（需要 C 编译器与 mypy）：跳过其测试"; fi
 
 bench: venv
 	$(BIN)/python bench/score.py
