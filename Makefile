@@ -53,8 +53,8 @@ test-compiled: venv
 
 bench: venv
 	$(BIN)/python bench/score.py
-	@if command -v cc >/dev/null 2>&1; then \
-		$(MAKE) --no-print-directory fast && PYTHONPATH=$(FAST) $(BIN)/python bench/score.py; \
-	else echo "未找到 C 编译器：跳过编译版评分核心的基准"; fi
+	@if command -v cc >/dev/null 2>&1 && $(MAKE) --no-print-directory fast; then \
+		PYTHONPATH=$(FAST) $(BIN)/python bench/score.py; \
+	else echo "未能构建编译版评分核心（需要 C 编译器与 mypy）：跳过其基准"; fi
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/audit.py

@@ -560,6 +560,12 @@ def test_bands_that_leave_a_gap(bands: str) -> None:
            "空档", "无法计分")
 
 
+def test_two_tiers_with_one_name_are_an_error() -> None:
+    rule = ("{type: judgement, tiers: [{name: 好, min_ratio: 0.8, max_ratio: 1},"
+            " {name: 好, min_ratio: 0, max_ratio: 0.5}]}")
+    expect(load(with_rule(rule, value=None)), "tier-duplicate", leaf_path("b", "rule", "tiers[1]"), "好", "唯一")
+
+
 def test_bands_that_leave_values_beyond_their_ends_are_warned() -> None:
     rule = "{type: bands, bands: [{min: 90, max: 120, score: 4}, {min: 0, max: 90, max_inclusive: false, score: 2}]}"
     loaded = load(with_rule(rule))

@@ -17,7 +17,7 @@ from jixiao.core import engine, leafscore, plan, rules, totals
 from jixiao.core import expr as ex
 from jixiao.core.compiled import FAILURES, compile_expr
 from jixiao.core.engine import Engine
-from jixiao.core.model import ChecklistItem, ChecklistRule, Evaluation, Unit, Wording
+from jixiao.core.model import ChecklistItem, ChecklistRule, Evaluation, JudgementRule, Tier, Unit, Wording
 from tables import codes, score, table
 
 D = Decimal
@@ -193,3 +193,53 @@ inputs: {r: {value: 95, reason: 按决算数}}
 def test_the_compiled_core_is_the_one_under_test() -> None:
     for module in (engine, leafscore, plan, rules, totals, ex):
         assert str(module.__file__).endswith(tuple(EXTENSION_SUFFIXES)), module.__file__
+
+
+def test_a_prepared_judgement_reads_the_first_tier_of_a_name_as_the_error_message_does() -> None:
+    rule = JudgementRule((Tier("好", D("0.8"), D(1)), Tier("好", D(0), D("0.5"))))
+    assert rules.judge_for(rule)(D(2), "好", D(5)) is None  # 40 % is not in the first 好 (80–100 %)
+    assert rules.judgement(rule, D(2), "好", D(5)).code == "tier-mismatch"
+
+
+ONE_LEAF = """
+total: 10
+indicators:
+  - {id: r, name: 完成率, weight: 10, unit: "%", rule: {type: proportional, target: 100}}
+  - {id: n, name: 违规, weight: 0, rule: {type: per_occurrence, per: 1}}
+"""
+
+
+def test_a_zero_score_is_never_negative_zero() -> None:
+    card = score(
+        table(ONE_LEAF.replace("weight: 0", "weight: 2").replace("total: 10", "total: 12")),
+        "inputs: {r: {value: -0.0, reason: 未执行}, n: {count: 0}}",
+    )
+    assert str(card.indicator("r").score) == "0.00"
+
+
+def test_an_entered_count_is_kept_as_entered() -> None:
+    card = score(
+        table(ONE_LEAF.replace("weight: 0", "weight: 2").replace("total: 10", "total: 12")),
+        "inputs: {r: {value: 100, reason: 已完成}, n: {count: 2}}",
+    )
+    assert str(card.indicator("n").value) == "2"
+    assert card.indicator("n").score == D(0)
+
+
+def test_a_single_figure_under_a_formula_text_ending_in_equals() -> None:
+    stated = table("""
+total: 10
+indicators:
+  - {id: s, name: 满意度, weight: 10, unit: "%", value: satisfaction, formula_text: "满意度=",
+     rule: {type: proportional, target: 100}}
+""")
+    card = score(stated, "data: {satisfaction: 95}")
+    assert card.indicator("s").explanation.startswith("为95.00%")
+
+
+def test_explanations_read_late_show_the_figures_scored() -> None:
+    engine = Engine(STAND_IN)
+    figures = {"expenditure_final": D(90), "expenditure_budget": D(100)}
+    card = engine.score(Evaluation("t", 2023, Unit("测试单位"), data=figures))
+    figures["expenditure_final"] = D(50)  # a caller reusing its dict for the next unit
+    assert "90.00万元/100.00万元" in card.indicator("r").explanation

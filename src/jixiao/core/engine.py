@@ -60,6 +60,8 @@ class _Run(LeafScoring):
         count = len(plan.leaves)
         self.plan, self.fw, self.ev, self.labels = plan, plan.framework, evaluation, plan.labels
         self.issues = []
+        # the figures as they are now: explanations are written later, and a caller may reuse the dict
+        self.data = dict(evaluation.data)
         inputs = evaluation.inputs
         self.entries = [inputs.get(p.node.id) for p in plan.leaves] if inputs else [None] * count
         self.active = [True] * count
@@ -181,7 +183,7 @@ class _Run(LeafScoring):
     # ------------------------------------------------------------------ values
 
     def lookup_data(self, name: str) -> Value | Unavailable:
-        value = self.ev.data.get(name)
+        value = self.data.get(name)
         if value is None:
             label = explain.field_label(name, self.fw.fields)
             if name in self.ev.invalid_data:
@@ -223,9 +225,9 @@ class _Run(LeafScoring):
             if value is None:
                 continue
             if isinstance(value, Decimal):
-                value = numbers[p.node.id] = q2(value)
+                value = numbers[p.node.id] = value if p.counted else q2(value)
             values[position], entered[position] = value, True
-        data = self.ev.data
+        data = self.data
         for position in self.plan.value_order:
             if not active[position]:
                 continue

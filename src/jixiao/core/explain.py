@@ -58,7 +58,7 @@ class Formula:
 
     head: str  # 支出完成率=单位年度实际支出/财政下达预算数×100%
     slots: tuple[str, ...]  # the expression split around its names: text, name, text, …, text
-    stated: str  # for a single figure, the name it is stated under (社会公众或服务对象满意度); else ""
+    stated: str | None  # for a single figure, the name it is stated under (社会公众或服务对象满意度); else None
 
 
 def formula(leaf: Indicator, expr: Expr, labels: Mapping[str, str]) -> Formula:
@@ -67,13 +67,13 @@ def formula(leaf: Indicator, expr: Expr, labels: Mapping[str, str]) -> Formula:
         stated = leaf.formula_text.split("=")[-1].strip() if leaf.formula_text else labels.get(expr.name, expr.name)
         return Formula("", (), stated)
     marked = render_names(expr, lambda n: f"\0{n}\0", percent=leaf.unit == "%")
-    return Formula(formula_head(leaf, expr, labels), tuple(marked.split("\0")), "")
+    return Formula(formula_head(leaf, expr, labels), tuple(marked.split("\0")), None)
 
 
 def computed(prepared: Formula, figures: Mapping[str, str], result: str) -> str:
     """formula = figures = result, e.g. 支出完成率=…=4276.91万元/（…）×100%=97.02%; a single figure is
     stated plainly (社会公众或服务对象满意度为100.00%) rather than as a circular formula."""
-    if prepared.stated:
+    if prepared.stated is not None:
         return f"{prepared.stated}为{result}"
     shown = "".join(figures.get(s, s) if i % 2 else s for i, s in enumerate(prepared.slots))
     head = prepared.head

@@ -46,6 +46,7 @@ class LeafScoring:
     plan: Plan
     fw: Framework
     ev: Evaluation
+    data: Mapping[str, Decimal]  # the evaluation's figures, copied when scoring began
     labels: Mapping[str, str]
     issues: list[Issue]
     entries: list[LeafInput | None]
@@ -155,7 +156,7 @@ class LeafScoring:
         """formula = figures = result, as the 湛江 2020 report writes a computed indicator."""
         leaf, value = p.node, self.value[p.index]
         assert leaf.value is not None
-        data = self.ev.data
+        data = self.data
         figures = {n: explain.field_figure(n, data[n], self.fw.fields) for n in p.names if n in data}
         for target in p.refs:
             position = self.plan.leaf_index.get(target)

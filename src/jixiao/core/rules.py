@@ -55,8 +55,8 @@ class Outcome(NamedTuple):
 
 
 def unit_interval(fraction: Decimal) -> Decimal:
-    """``fraction`` clamped to [0, 1]."""
-    return ZERO if fraction < ZERO else ONE if fraction > ONE else fraction
+    """``fraction`` clamped to [0, 1]; at either end exactly 0 or 1 (never −0 or 1.000)."""
+    return ZERO if fraction <= ZERO else ONE if fraction >= ONE else fraction
 
 
 # --------------------------------------------------------------------------- prepared fractions
@@ -202,7 +202,9 @@ Judge = Callable[[Decimal, "str | None", Decimal], "Decimal | None"]
 def judge_for(rule: JudgementRule) -> Judge:
     """The prepared fraction of a judgement: None when the score is above the weight in effect
     or the named tier does not exist or does not hold the score (``judgement`` says which)."""
-    bounds = {tier.name: (tier.min_ratio, tier.max_ratio) for tier in rule.tiers}
+    bounds: dict[str, tuple[Decimal, Decimal]] = {}
+    for tier in rule.tiers:
+        bounds.setdefault(tier.name, (tier.min_ratio, tier.max_ratio))  # the first of a name, as find_tier
 
     def fraction(score: Decimal, tier: str | None, effective: Decimal) -> Decimal | None:
         if score > effective:

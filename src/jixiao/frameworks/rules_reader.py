@@ -250,6 +250,8 @@ def _judgement(r: Reader, rule: Mapping[str, Any], path: str, weight: Decimal) -
             r.error(
                 "rule-key-type", where, f"{where} 的比例应满足 0 ≤ min_ratio ≤ max_ratio ≤ 1（为分值的比例，如 0.8）"
             )
+        elif name is not None and any(t.name == name for t in tiers):
+            r.error("tier-duplicate", where, f"档次名称“{name}”重复出现，同一指标的档次名称须唯一")
         elif name is not None and low is not None and high is not None:
             tiers.append(Tier(name, low, high))
     return JudgementRule(tuple(tiers))
