@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -382,3 +383,72 @@ def test_a_seed_as_pdf_audits_like_the_text(tmp_path: Path) -> None:
 def test_counts_whose_parts_do_not_add_up(sentence: str, faulty: bool) -> None:
     _, findings = audit_text(consistent_report(sentence))
     assert ("count-mismatch" in {f.code for f in findings}) is faulty
+
+
+# --------------------------------------------------------------------------- the 评分表 table of a report
+
+
+def table_doc(*rows: str, prose: str = "自评总分为95分，等级为优。") -> Document:
+    lines = [Line(prose, 1)] + [Line(row, i, in_table=True) for i, row in enumerate(rows, 2)]
+    return Document("report.docx", "docx", tuple(lines))
+
+
+HEADER = "一级指标 | 二级指标 | 三级指标 | 分值 | 得分 | 评分依据"
+
+
+def test_table_rows_are_read_with_their_weights_and_the_total() -> None:
+    found = extract(
+        table_doc(
+            HEADER,
+            "预算执行 | | | 40 | 38 |",
+            "| | 结转结余率 | 3 | 2.5 | 按比例计分",
+            "| 人员管理 | | 2 | 2 |",
+            "总分 | | | | 95 |",
+        )
+    )
+    assert [(r.name, r.weight, r.score) for r in found.table_scores] == [
+        ("预算执行", 40, 38),
+        ("结转结余率", 3, Decimal("2.5")),
+        ("人员管理", 2, 2),
+    ]
+    assert found.table_total is not None and found.table_total[0] == 95
+
+
+def test_a_table_row_scored_above_its_weight_is_an_error_unless_points_were_moved() -> None:
+    doc = table_doc(HEADER, "| | 结转结余率 | 3 | 5 | 按比例计分", "| | 支出率 | 3 | 6 | 其3分调整至本指标")
+    findings = [f for f in run_checks(doc, extract(doc)) if f.code == "score-over-weight"]
+    assert [(f.line, f.severity) for f in findings] == [(3, "error")]
+    assert "评分表中“结转结余率”得分5分超过分值3分" in findings[0].message
+
+
+def test_a_table_total_other_than_the_text_is_warned() -> None:
+    doc = table_doc(HEADER, "| | 结转结余率 | 3 | 3 |", "总分 | | | | 93 |")
+    findings = [f for f in run_checks(doc, extract(doc)) if f.code == "total-mismatch"]
+    assert [(f.severity, f.line) for f in findings] == [("warning", 4)]
+    assert "评分表总分93分" in findings[0].message and "95分" in findings[0].message
+
+
+def test_rows_merged_unlike_the_header_and_other_tables_are_not_misread() -> None:
+    found = extract(table_doc(HEADER, "结转结余率 | 3 | 9", "序号 | 项目 | 数值 | 单位", "1 | 收入 | 912.97 | 万元"))
+    assert found.table_scores == []
+    found = extract(table_doc("指标 | 评分标准 | 得分", "结转结余率 | 3 | 5"))  # 评分标准 is not 分值
+    assert found.table_scores == []
+
+
+def test_a_generated_docx_with_a_table_score_changed_is_caught(tmp_path: Path) -> None:
+    import docx
+
+    from jixiao.services.documents import write_reports
+
+    path = tmp_path / "lechang-2023.docx"
+    write_reports([EXAMPLES / "lechang-2023.yaml"], [path])
+    document = docx.Document(str(path))
+    table = document.tables[-1]
+    for row in table.rows:
+        cells = [c.text for c in row.cells]
+        if cells[2] == "结转结余率" or cells[0] == "总分":
+            row.cells[4].paragraphs[0].runs[0].text = "5" if cells[2] == "结转结余率" else "99"
+    document.save(str(path))
+    findings = audit_file(path).findings
+    assert any(f.code == "score-over-weight" and "评分表中“结转结余率”得分5分" in f.message for f in findings)
+    assert any(f.code == "total-mismatch" and "评分表总分99分" in f.message for f in findings)

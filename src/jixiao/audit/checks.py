@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
+from . import patterns as p
 from .check_base import GRADES, _f, fmt_plain
 from .check_figures import figure_conflicts, missing_figures, relations, sentence_sums
 from .check_ratios import formula_ratios, verbal_ratios
@@ -40,6 +41,38 @@ def scores_over_weight(doc: Document, found: Extracted) -> list[Finding]:
             )
         )
     return out
+
+
+def table_scores_over_weight(doc: Document, found: Extracted) -> list[Finding]:
+    """A 评分表 row scored above its weight, unless the report moves points to it (in prose or in the row)."""
+    moved = transfers(doc.lines)
+    stated = {(s.name, s.score) for s in found.indicator_scores}  # said in the text too: reported once
+    out = []
+    for row in found.table_scores:
+        if row.weight is None or row.score <= row.weight or (row.name, row.score) in stated:
+            continue
+        if row.score <= row.weight + max(moved.get(row.name, Decimal(0)), _moved_in_row(row.quote)):
+            continue
+        what = f"评分表中“{row.name}”得分{fmt_plain(row.score)}分超过分值{fmt_plain(row.weight)}分"
+        out.append(_f("error", "score-over-weight", f"{what}，且报告未说明分值调整", row.quote[:120], row.line))
+    return out
+
+
+def _moved_in_row(row: str) -> Decimal:
+    """Points a 评分表 row says were moved to itself ("其3分调整至本指标")."""
+    moves = [Decimal(m["points"]) for m in p.TRANSFER.finditer(row) if m["target"] in p.SELF_TARGETS]
+    return sum(moves, Decimal(0))
+
+
+def table_total_matches(doc: Document, found: Extracted) -> list[Finding]:
+    """The 总分 row of a 评分表 says what the text says."""
+    if found.table_total is None or found.score is None:
+        return []
+    total, quote, line = found.table_total
+    if abs(total - found.score) <= Decimal("0.01"):
+        return []
+    message = f"评分表总分{fmt_plain(total)}分，正文所写总分为{fmt_plain(found.score)}分，两者不一致"
+    return [_f("warning", "total-mismatch", message, quote, line)]
 
 
 def total_follows(doc: Document, found: Extracted) -> list[Finding]:
@@ -110,7 +143,9 @@ CHECKS: list[Check] = [
     formula_ratios,
     verbal_ratios,
     scores_over_weight,
+    table_scores_over_weight,
     total_follows,
+    table_total_matches,
     grade_follows,
     numbering,
     empty_sections,

@@ -11,6 +11,7 @@ from decimal import Decimal
 from . import numbers_zh as nz
 from . import patterns as p
 from .model import Document, Extracted, Figure, IndicatorScore, Line, StatedRatio
+from .table_scores import table_scores
 
 
 def extract(doc: Document) -> Extracted:
@@ -21,6 +22,8 @@ def extract(doc: Document) -> Extracted:
         _figures(line, found)
         _ratios(line, found)
     _scores(doc.lines, found)
+    tables = table_scores(doc.lines)
+    found.table_scores, found.table_total = tables.rows, tables.total
     return found
 
 
@@ -211,7 +214,7 @@ def transfers(lines: tuple[Line, ...]) -> dict[str, Decimal]:
         _heading(line.text, current)
         for match in p.TRANSFER.finditer(line.text):
             target, points = match["target"].strip("“”\"' "), Decimal(match["points"])
-            if target in ("本指标", "本项", "本项指标"):
+            if target in p.SELF_TARGETS:
                 received[current.name] = received.get(current.name, Decimal(0)) + points
             else:
                 named[target] = named.get(target, Decimal(0)) + points

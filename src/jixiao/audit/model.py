@@ -93,6 +93,8 @@ class Extracted:
     grade: str | None = None
     figures: dict[str, list[Figure]] = field(default_factory=dict)
     indicator_scores: list[IndicatorScore] = field(default_factory=list)
+    table_scores: list[IndicatorScore] = field(default_factory=list)  # rows of a 评分表 table
+    table_total: tuple[Decimal, str, int] | None = None  # its 总分 row: score, quote, line
     ratios: list[StatedRatio] = field(default_factory=list)
     bonus: Decimal | None = None
     penalty: Decimal | None = None

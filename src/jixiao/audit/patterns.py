@@ -68,6 +68,8 @@ WEIGHT_IN_HEADING = re.compile(r"[（(](?P<weight>\d+(?:\.\d+)?)分[）)]")
 WEIGHT_IN_TEXT = re.compile(r"指标分值(?P<weight>\d+(?:\.\d+)?)分")
 BONUS = re.compile(r"加分(?:项)?(?:得分|合计)?(?:为)?(?P<points>\d+(?:\.\d+)?)分")
 PENALTY = re.compile(r"减分(?:项)?(?:得分|合计)?(?:为)?(?P<points>\d+(?:\.\d+)?)分")
+SELF_TARGETS = ("本", "本指标", "本项", "本项指标")
+"""What "调整至…" names when the points move to the indicator being described ("其3分调整至本指标")."""
 TRANSFER = re.compile(
     r"(?P<points>\d+(?:\.\d+)?)分(?:分值)?调整至[“\"']?(?P<target>[^”\"'。；，]+?)[”\"']?(?:指标)?(?:[。；，]|$)"
 )
