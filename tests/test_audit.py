@@ -452,3 +452,9 @@ def test_a_generated_docx_with_a_table_score_changed_is_caught(tmp_path: Path) -
     findings = audit_file(path).findings
     assert any(f.code == "score-over-weight" and "评分表中“结转结余率”得分5分" in f.message for f in findings)
     assert any(f.code == "total-mismatch" and "评分表总分99分" in f.message for f in findings)
+
+
+def test_a_score_merged_over_several_rows_is_not_read_as_one_rows() -> None:
+    # 得分 given per group, merged down over its leaves: 8 belongs to both rows, not to the first alone
+    found = extract(table_doc(HEADER, "| 资金管理 | 支出率 | 3 | 8 |", "| | 结转率 | 5 | |"))
+    assert found.table_scores == []

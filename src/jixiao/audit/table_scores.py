@@ -4,7 +4,8 @@ A table is a run of table lines: rows of a .docx table, or "a | b | c" lines of 
 report (a PDF's text layer runs cells together, so its tables are not read). Its header row names
 both columns (分值/权重/满分…, 得分/自评得分…); each following row with as many cells as the header
 gives the indicator named in its last text cell before those columns, with its weight and score.
-Rows whose cells were merged differently from the header are skipped rather than misread.
+Rows whose cells were merged differently from the header are skipped rather than misread, and so
+is a row whose 得分 is followed by a row with a 分值 but an empty 得分 (a score merged over both).
 """
 
 from __future__ import annotations
@@ -42,14 +43,18 @@ def table_scores(lines: tuple[Line, ...]) -> TableScores:
     """Every 评分表 row with a weight and a score, and the table's 总分 (see the module docstring)."""
     found = TableScores()
     header: _Header | None = None
+    last: IndicatorScore | None = None
     for line in lines:
         cells = _cells(line)
         if cells is None:
-            header = None  # the table has ended
+            header, last = None, None  # the table has ended
         elif header is None:
             header = _header(cells)
         elif len(cells) == header.cells:
-            _row(cells, header, line, found)
+            row = _row(cells, header, line, found)
+            if row is UNSCORED and last is not None and found.rows and found.rows[-1] is last:
+                found.rows.pop()  # its 得分 cell may be merged over this row too: not its own score
+            last = row if isinstance(row, IndicatorScore) else None
     return found
 
 
@@ -72,19 +77,27 @@ def _header(cells: list[str]) -> _Header | None:
     return _Header(weight, score, len(cells))
 
 
-def _row(cells: list[str], header: _Header, line: Line, found: TableScores) -> None:
-    score = _number(cells[header.score])
+UNSCORED = object()
+"""A row with a weight but an empty 得分 cell (what a score merged over several rows leaves)."""
+
+
+def _row(cells: list[str], header: _Header, line: Line, found: TableScores) -> IndicatorScore | object | None:
+    score, weight = _number(cells[header.score]), _number(cells[header.weight])
+    if score is None:
+        return UNSCORED if weight is not None and not cells[header.score] else None
     names = [c for c in cells[: min(header.weight, header.score)] if c and _number(c) is None]
-    if score is None or not names:
-        return
+    if not names:
+        return None
     name, quote = names[-1], line.text.strip()
     if name in TOTAL_NAMES:
         if found.total is None:
             found.total = (score, quote[:120], line.number)
-        return
-    weight = _number(cells[header.weight])
-    if weight is not None:
-        found.rows.append(IndicatorScore(name, score, weight, quote, line.number))
+        return None
+    if weight is None:
+        return None
+    row = IndicatorScore(name, score, weight, quote, line.number)
+    found.rows.append(row)
+    return row
 
 
 def _number(cell: str) -> Decimal | None:
