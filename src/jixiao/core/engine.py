@@ -392,18 +392,26 @@ class _Run(LeafScoring):
     def results(self) -> tuple[list[IndicatorResult], Decimal | None]:
         """Every node's result in table order: leaves scored, inner nodes summed bottom-up."""
         plan = self.plan
-        size = len(plan.nodes)
-        out: list[IndicatorResult] = [NO_RESULT] * size
-        scores: list[Decimal | None] = [None] * size
-        effective: list[Decimal] = [ZERO] * size
-        applicable = [False] * size
-        active, leaf_applicable, values, early = self.active, self.applicable, self.value, self.early
-        for p in plan.leaves:
+        sums = _Sums(len(plan.nodes))
+        out: list[IndicatorResult] = [NO_RESULT] * len(plan.nodes)
+        self.leaf_results(out, sums)
+        self.inner_results(out, sums)
+        base: Decimal | None = ZERO
+        for position in plan.top:
+            score = sums.scores[position]
+            base = None if base is None or score is None else base + score
+        return out, base
+
+    def leaf_results(self, out: list[IndicatorResult], sums: _Sums) -> None:
+        """Score each applicable leaf and build every leaf's result, noting what its parents sum."""
+        active, applicable, values, early = self.active, self.applicable, self.value, self.early
+        scores, effective, applies = sums.scores, sums.effective, sums.applicable
+        for p in self.plan.leaves:
             i, position = p.index, p.position
             if not active[i]:
                 out[position] = p.not_chosen
                 continue
-            ok = leaf_applicable[i]
+            ok = applicable[i]
             if ok:
                 score = self.score_leaf(p)
                 wording = Wording(LeafScoring.leaf_text, self, p, early.get(i))
@@ -411,29 +419,31 @@ class _Run(LeafScoring):
                 score = self.score[i]
                 wording = Wording(join_parts, early.get(i, []))
             eff, value = self.effective[i], values[i]
-            scores[position], effective[position], applicable[position] = score, eff, ok
+            scores[position], effective[position], applies[position] = score, eff, ok
             shown = value if ok and isinstance(value, Decimal) else None
             overridden = i in self.overridden
-            out[position] = _new(
-                IndicatorResult,
-                (
-                    p.id,
-                    p.name,
-                    p.depth,
-                    p.weight,
-                    eff,
-                    shown,
-                    score,
-                    ok,
-                    wording,
-                    True,
-                    p.unit,
-                    p.rule_type,
-                    overridden,
-                ),
+            row = (
+                p.id,
+                p.name,
+                p.depth,
+                p.weight,
+                eff,
+                shown,
+                score,
+                ok,
+                wording,
+                True,
+                p.unit,
+                p.rule_type,
+                overridden,
             )
-        for position in plan.inner_bottom_up:
-            node = plan.nodes[position]
+            out[position] = _new(IndicatorResult, row)
+
+    def inner_results(self, out: list[IndicatorResult], sums: _Sums) -> None:
+        """Each inner node, children first: the sum of its children's scores and weights in effect."""
+        scores, effective, applies = sums.scores, sums.effective, sums.applicable
+        for position in self.plan.inner_bottom_up:
+            node = self.plan.nodes[position]
             if node.node.alternatives:
                 self.chosen_score(node, position, scores, effective)
             else:
@@ -444,13 +454,8 @@ class _Run(LeafScoring):
                     total = None if total is None or score is None else total + score
                     weight += effective[child]
                 scores[position], effective[position] = total, weight
-            applicable[position] = any([applicable[c] for c in node.children])
-            out[position] = _inner_result(node, scores[position], effective[position], applicable[position])
-        base: Decimal | None = ZERO
-        for position in plan.top:
-            score = scores[position]
-            base = None if base is None or score is None else base + score
-        return out, base
+            applies[position] = any([applies[c] for c in node.children])
+            out[position] = _inner_result(node, scores[position], effective[position], applies[position])
 
     def chosen_score(
         self, plan: NodePlan, position: int, scores: list[Decimal | None], effective: list[Decimal]
@@ -461,6 +466,17 @@ class _Run(LeafScoring):
         scores[position], effective[position] = (
             (scores[chosen], effective[chosen]) if chosen is not None else (None, plan.node.weight)
         )
+
+
+class _Sums:
+    """Per node position: score, weight in effect and applicability, as the inner sums need them."""
+
+    __slots__ = ("applicable", "effective", "scores")
+
+    def __init__(self, size: int) -> None:
+        self.scores: list[Decimal | None] = [None] * size
+        self.effective: list[Decimal] = [ZERO] * size
+        self.applicable = [False] * size
 
 
 _new = tuple.__new__  # builds a NamedTuple from a full tuple without the per-field keyword handling
