@@ -20,7 +20,7 @@ system-deps:
 	-@bash scripts/install-system-deps || echo "未能安装 LibreOffice/中文字体：PDF 相关测试将跳过"
 
 lint: venv
-	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff check src tests bench scripts setup.py
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -31,8 +31,15 @@ COMPILED = [
 ]
 
 if os.environ.get("JIXIAO_COMPILE") == "1":
-    from mypyc.build import mypycify
-
+    try:
+        from mypyc.build import mypycify
+    except ImportError:
+        raise SystemExit(
+            "JIXIAO_COMPILE=1：构建环境中没有 mypy（mypyc）。请先安装 mypy 与 setuptools>=70.1，"
+            "再用 pip install --no-build-isolation 构建。"
+            " / JIXIAO_COMPILE=1 needs mypy in the build environment: install mypy and"
+            " setuptools>=70.1, then build with pip install --no-build-isolation."
+        ) from None
     setup(ext_modules=mypycify(COMPILED, opt_level="3"))
 else:
     setup()
