@@ -243,3 +243,15 @@ def test_explanations_read_late_show_the_figures_scored() -> None:
     card = engine.score(Evaluation("t", 2023, Unit("测试单位"), data=figures))
     figures["expenditure_final"] = D(50)  # a caller reusing its dict for the next unit
     assert "90.00万元/100.00万元" in card.indicator("r").explanation
+
+
+def test_a_referenced_count_is_shown_as_a_count() -> None:
+    counted = table("""
+total: 10
+indicators:
+  - {id: n, name: 违规次数, weight: 5, rule: {type: per_occurrence, per: 1}}
+  - {id: m, name: 加倍次数, weight: 5, value: "@n * 2", rule: {type: per_occurrence, per: 1}}
+""")
+    card = score(counted, "inputs: {n: {count: 2}}")
+    assert card.ok, [i.message for i in card.issues]
+    assert card.indicator("m").explanation.startswith("加倍次数=违规次数×2=2次×2=4次")
