@@ -217,15 +217,14 @@ class _Run(LeafScoring):
         leaves, active, numbers, entries = self.plan.leaves, self.active, self.numbers, self.entries
         values, entered = self.value, self.entered
         for position in self.plan.entered_only:
-            entry = entries[position]
-            if entry is None or not active[position]:
+            if entries[position] is None or not active[position]:
                 continue
             p = leaves[position]
-            value = entry.count if p.counted else entry.value
+            value = self.entered_value(p)
             if value is None:
                 continue
             if isinstance(value, Decimal):
-                value = numbers[p.node.id] = value if p.counted else q2(value)
+                numbers[p.id] = value
             values[position], entered[position] = value, True
         data = self.data
         for position in self.plan.value_order:

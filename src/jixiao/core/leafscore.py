@@ -72,7 +72,7 @@ class LeafScoring:
     def score_leaf(self, p: LeafPlan) -> Decimal | None:
         """Score an applicable leaf: its score, or None when an error has been reported."""
         i = p.index
-        fraction = p.fraction(self.value[i]) if p.reads_value else self.fraction(p)  # type: ignore[misc]
+        fraction = p.fraction(self.value[i]) if p.subject == "value" else self.entered_fraction(p)  # type: ignore[misc]
         if fraction is None:
             fraction = self.fraction_or_error(p)
             if fraction is None:
@@ -116,16 +116,14 @@ class LeafScoring:
             self.error(outcome.code, input_path(p.id, outcome.key), f"指标“{p.node.name}”：{outcome.phrase}")
         return outcome.fraction
 
-    def fraction(self, p: LeafPlan) -> Decimal | None:
-        """The prepared rule applied to the leaf's input; None when it cannot be scored as it is."""
-        i = p.index
-        if p.fraction is not None and p.subject == "value":
-            return p.fraction(self.value[i])
-        entry = self.entries[i]
+    def entered_fraction(self, p: LeafPlan) -> Decimal | None:
+        """The prepared rule applied to what was entered (checked items, a choice, a judgement);
+        None when it cannot be scored as it is."""
+        entry = self.entries[p.index]
         if entry is None:
             return None
         if p.judge is not None:
-            return None if entry.score is None else p.judge(entry.score, entry.tier, self.effective[i])
+            return None if entry.score is None else p.judge(entry.score, entry.tier, self.effective[p.index])
         assert p.fraction is not None
         return p.fraction(entry.checked if p.subject == "checked" else entry.choice)
 

@@ -52,8 +52,7 @@ class LeafPlan:
     move_to: int  # the position of the leaf that receives the weight when not applicable, or -1
     counted: bool  # its entered value is a count (per_occurrence), not a value
     subject: str  # what the rule reads: "value", "checked", "choice" or "score" (judgements)
-    fraction: rules.Fraction | None  # the prepared rule (not for judgements)
-    reads_value: bool  # the prepared rule reads the leaf's value (computed or entered)
+    fraction: rules.Fraction | None  # the prepared rule (not for judgements); reads the value when subject is "value"
     judge: rules.Judge | None  # the prepared judgement
     position: int  # in walk order
     id: str
@@ -117,7 +116,6 @@ class Plan:
             counted=leaf.rule.type == "per_occurrence",
             subject=SUBJECTS.get(leaf.rule.type, "value"),
             fraction=rules.fraction_for(leaf.rule, leaf.weight),
-            reads_value=SUBJECTS.get(leaf.rule.type, "value") == "value",
             judge=rules.judge_for(leaf.rule) if isinstance(leaf.rule, JudgementRule) else None,
             position=position,
             id=leaf.id,

@@ -34,6 +34,12 @@ def grade_of(framework: Framework, total: Decimal) -> str:
     return framework.grades[-1].grade
 
 
+def _points(section: Section, items: tuple[Item, ...]) -> tuple[Decimal, Decimal]:
+    """The points the items of a bonus or penalty section add up to, and what counts (up to its max)."""
+    raw = q2(sum([item.points for item in items], ZERO))
+    return raw, (raw if section.max is None or raw <= section.max else section.max)
+
+
 def _section(name: str, section: Section | None, items: tuple[Item, ...], file: str, issues: list[Issue]) -> Decimal:
     """The points a bonus or penalty section adds or takes, up to its maximum."""
     if not items:
@@ -42,15 +48,13 @@ def _section(name: str, section: Section | None, items: tuple[Item, ...], file: 
         what = "加分项" if name == "bonus" else "减分项"
         issues.append(Issue(Severity.ERROR, "section-missing", name, f"评分表没有{what}，不能填报 {name}", file))
         return ZERO
-    raw = q2(sum([item.points for item in items], ZERO))
-    return raw if section.max is None or raw <= section.max else section.max
+    return _points(section, items)[1]
 
 
 def _section_text(section: Section | None, items: tuple[Item, ...]) -> str:
     if section is None or not items:
         return ""
-    raw = q2(sum([item.points for item in items], ZERO))
-    amount = raw if section.max is None or raw <= section.max else section.max
+    raw, amount = _points(section, items)
     text = f"{section.name}{fmt_points(raw)}分"
     if amount != raw:
         text += f"（超过上限{fmt_points(amount)}分，按{fmt_points(amount)}分计）"
