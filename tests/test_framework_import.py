@@ -136,6 +136,13 @@ def test_text_weight_is_named_with_its_row(tmp_path: Path) -> None:
     assert code == 2 and "第3行" in output and "不是数字" in output
 
 
+@pytest.mark.parametrize("weight", ["NaN", "Infinity"])
+def test_a_weight_that_is_no_finite_number_is_named_with_its_row(tmp_path: Path, weight: str) -> None:
+    rows = [(*ROWS[0][:3], weight, *ROWS[0][4:]), *ROWS[1:]]
+    code, output, _ = run_import(tmp_path, bureau_workbook(tmp_path / "t.xlsx", rows))
+    assert code == 2 and "第3行" in output and "不是数字" in output
+
+
 @pytest.mark.parametrize(
     ("text", "weight", "expected"),
     [

@@ -560,6 +560,12 @@ def test_bands_that_leave_a_gap(bands: str) -> None:
            "空档", "无法计分")
 
 
+def test_a_bad_band_bound_flag_is_reported_once() -> None:
+    rule = "{type: bands, bands: [{min: 90, min_inclusive: maybe, score: 4}, {max: 90, max_inclusive: false, score: 0}]}"
+    issues = [i for i in load(with_rule(rule)).issues if i.path.endswith("min_inclusive")]
+    assert len(issues) == 1, show(tuple(issues))
+
+
 def test_two_tiers_with_one_name_are_an_error() -> None:
     rule = ("{type: judgement, tiers: [{name: 好, min_ratio: 0.8, max_ratio: 1},"
             " {name: 好, min_ratio: 0, max_ratio: 0.5}]}")

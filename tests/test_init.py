@@ -62,3 +62,29 @@ def test_a_table_file_is_referred_to_by_its_path(tmp_path: Path) -> None:
     assert "framework: ../../tables/mine.yaml" in out.read_text(encoding="utf-8")
     serious = {i.code for i in score_file(out).issues if i.severity.value != "info"}
     assert serious - WHAT_A_SKELETON_LACKS <= {"year-mismatch"}
+
+
+def test_a_table_file_named_like_a_built_in_table_is_referred_to_by_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = Path(__file__).parents[1] / "src/jixiao/frameworks/data/lechang-2023.yaml"
+    own = source.read_text(encoding="utf-8").replace("id: lechang-2023", "id: mine", 1)
+    (tmp_path / "dazhou").write_text(own, encoding="utf-8")  # a local file that shadows a built-in id
+    out = tmp_path / "e.yaml"
+    result = runner.invoke(app, ["init", "dazhou", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "framework: dazhou" in text  # the file beside the evaluation, as `score` will find it
+    assert "framework: mine" not in text
+
+
+def test_a_skeleton_asks_for_the_figures_a_cap_condition_reads(tmp_path: Path) -> None:
+    source = Path(__file__).parents[1] / "src/jixiao/frameworks/data/lechang-2023.yaml"
+    text = source.read_text(encoding="utf-8")
+    assert "caps:" not in text
+    table = tmp_path / "capped.yaml"
+    table.write_text(text + "caps:\n  - {when: \"petitions > 3\", max: 80}\n", encoding="utf-8")
+    out = tmp_path / "e.yaml"
+    assert runner.invoke(app, ["init", str(table), "-o", str(out)]).exit_code == 0
+    assert "petitions:" in out.read_text(encoding="utf-8")

@@ -18,8 +18,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .core import explain
 from .core.model import RULE_NAMES_ZH, Framework, Issue, Scorecard, Severity
-from .core.numbers import fmt, fmt_points
+from .core.numbers import fmt_points
 from .services import documents, scoring
 from .services.scoring import UnusableInput
 
@@ -75,9 +76,7 @@ def exit_for(issues: tuple[Issue, ...], consequence: str = "") -> None:
 
 
 def _num(value: Decimal | None, unit: str = "", rule_type: str = "") -> str:
-    if value is None:
-        return "—"
-    return f"{fmt_points(value)}{unit or '次'}" if rule_type == "per_occurrence" else f"{fmt(value)}{unit}"
+    return "—" if value is None else explain.figure(value, unit, rule_type == "per_occurrence")
 
 
 def scorecard_table(card: Scorecard) -> Table:
@@ -168,7 +167,7 @@ def init(
         exit_for(loaded.issues)
         return
     try:
-        write_template(loaded.framework, table, output, unit, year)
+        write_template(loaded.framework, output, unit, year)
     except UnusableInput as error:
         fail_unusable(error.message)
     out.print(f"[green]已生成[/green] {esc(output)}：填写后运行 jixiao score {esc(output)}")

@@ -38,6 +38,11 @@ def value_text(value: Decimal, unit: str) -> str:
     return f"{fmt(value)}{unit}"
 
 
+def figure(value: Decimal, unit: str, counted: bool = False) -> str:
+    """A leaf's value as printed: a count as 3次, anything else with two decimals and its unit."""
+    return f"{fmt_points(value)}{unit or '次'}" if counted else value_text(value, unit)
+
+
 def formula_head(leaf: Indicator, expr: Expr, labels: Mapping[str, str]) -> str:
     """The formula as the table prints it, or rendered from the expression with Chinese names."""
     if leaf.formula_text:

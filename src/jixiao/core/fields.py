@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
+
+from .expr import names
+from .model import Framework
 
 FieldKind = Literal["amount", "count", "percent"]
 
@@ -68,3 +71,15 @@ def _build() -> dict[str, StandardField]:
 
 
 STANDARD_FIELDS: Mapping[str, StandardField] = _build()
+
+
+def used_fields(framework: Framework, given: Iterable[str] = ()) -> list[str]:
+    """The data ids a table reads — in its values and its cap conditions — and the ``given`` ones:
+    standard ids in formats §2 order, then the others sorted."""
+    used = set(given)
+    for node, _ in framework.walk():
+        if node.value is not None:
+            used |= names(node.value)
+    for cap in framework.caps:
+        used |= names(cap.when)
+    return [f for f in STANDARD_FIELDS if f in used] + sorted(used - set(STANDARD_FIELDS))

@@ -159,11 +159,13 @@ class LeafScoring:
             position = self.plan.leaf_index.get(target)
             ref_value = self.value[position] if position is not None else None
             if position is not None and isinstance(ref_value, Decimal):
-                figures[f"@{target}"] = _figure_of(self.plan.leaves[position], ref_value)
+                figures[f"@{target}"] = explain.figure(
+                    ref_value, self.plan.leaves[position].unit, self.plan.leaves[position].counted
+                )
         if isinstance(value, bool):
             head = explain.computed(self.plan.formulas[p.index], figures, "成立" if value else "不成立")
             return head.rsplit("=", 1)[0] + ("，成立" if value else "，不成立")
-        result = _figure_of(p, value) if isinstance(value, Decimal) else "—"
+        result = explain.figure(value, p.unit, p.counted) if isinstance(value, Decimal) else "—"
         return explain.computed(self.plan.formulas[p.index], figures, result)
 
     def outcome(self, p: LeafPlan) -> rules.Outcome | None:
@@ -272,13 +274,6 @@ _OUTCOMES: Mapping[str, Outcome] = {
     "categorical": LeafScoring.entered_outcome,
     "judgement": LeafScoring.entered_outcome,
 }
-
-
-def _figure_of(p: LeafPlan, value: Decimal) -> str:
-    """A leaf's value as a formula shows it: a count as 3次, anything else with two decimals and its unit."""
-    if p.counted:
-        return f"{fmt_points(value)}{p.unit or '次'}"
-    return explain.value_text(value, p.unit)
 
 
 def show_value(value: object) -> str:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from ..core import expr, rules
-from ..core.fields import STANDARD_FIELDS
+from ..core import rules
+from ..core.fields import STANDARD_FIELDS, used_fields
 from ..core.model import Evaluation, Framework, Indicator, IndicatorResult, Scorecard
 
 
@@ -66,21 +66,11 @@ class ScoreTable:
 
 def data_rows(evaluation: Evaluation, framework: Framework) -> list[DataRow]:
     """Standard fields given or used by the table (in formats §2 order), then custom ones."""
-    used = set(evaluation.data)
-    for node, _ in framework.walk():
-        if node.value is not None:
-            used |= expr.names(node.value)
-    rows = [DataRow(f.id, f.name, evaluation.data.get(f.id), f.unit) for f in STANDARD_FIELDS.values() if f.id in used]
-    for field_id in sorted(used - set(STANDARD_FIELDS)):
-        declared = framework.fields.get(field_id)
-        rows.append(
-            DataRow(
-                field_id,
-                declared.name if declared else field_id,
-                evaluation.data.get(field_id),
-                declared.unit if declared else "",
-            )
-        )
+    rows = []
+    for field_id in used_fields(framework, evaluation.data):
+        field = STANDARD_FIELDS.get(field_id) or framework.fields.get(field_id)
+        name, unit = (field.name, field.unit) if field else (field_id, "")
+        rows.append(DataRow(field_id, name, evaluation.data.get(field_id), unit))
     return rows
 
 

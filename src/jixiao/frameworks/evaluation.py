@@ -17,7 +17,7 @@ from typing import Any
 from ..core.fields import STANDARD_FIELDS
 from ..core.model import Evaluation, Goal, GoalIndicator, Group, Issue, Item, LeafInput, Unit
 from ..core.numbers import is_integral
-from .reading import Reader, convert, describe, key_path
+from .reading import Reader, convert, describe, format_message, key_path, plausible_year
 from .yamlio import load_file
 
 FORMAT = "jixiao/evaluation@1"
@@ -79,12 +79,12 @@ def load_evaluation(doc: Any, file: str) -> LoadedEvaluation:
     if top is None:
         return LoadedEvaluation(None, tuple(r.issues))
     if top.get("format") != FORMAT:
-        r.error("format-unknown", "format", _format_message(top.get("format")))
+        r.error("format-unknown", "format", format_message(FORMAT, top.get("format")))
         return LoadedEvaluation(None, tuple(r.issues))
     r.unknown_keys(top, TOP_KEYS, "")
     framework = r.get(top, "framework", "", "text", required=True, default="")
     year = r.get(top, "year", "", "int", required=True, default=0)
-    if year is not None and "year" in top and not 1990 <= year <= 2100:
+    if year is not None and "year" in top and not plausible_year(year):
         r.error("key-type", "year", f"评价年度{year}不合理")
     raw_data = top.get("data")
     data = _data(r, raw_data)
@@ -331,7 +331,3 @@ def _text(r: Reader, raw: Any) -> dict[str, str]:
     return text
 
 
-def _format_message(found: Any) -> str:
-    if found is None:
-        return f"缺少 format（应为 {FORMAT}），请确认这是 jixiao 的文件"
-    return f"format 应为 {FORMAT}，实为“{found}”"

@@ -18,7 +18,7 @@ from ..core.canonical import sha256_of
 from ..core.fields import STANDARD_FIELDS
 from ..core.model import Cap, Field, Framework, GradeBand, Indicator, Issue, Section
 from ..core.numbers import ZERO, fmt_points
-from .reading import Reader, key_path
+from .reading import Reader, format_message, key_path
 from .tree_reader import all_leaves, check_tree, numeric_leaf, read_nodes
 from .yamlio import load_file
 
@@ -76,6 +76,11 @@ def builtin_path(table_id: str) -> Path | None:
     return path if _TABLE_ID.match(table_id) and path.is_file() else None
 
 
+def is_builtin(framework: Framework) -> bool:
+    """Whether ``framework`` was loaded from the tables shipped with jixiao."""
+    return bool(framework.file) and Path(framework.file).resolve().parent == DATA_DIR.resolve()
+
+
 def load_path(path: Path) -> Loaded:
     """Read and validate a table file (YamlError propagates: the file is unusable)."""
     return load_document(load_file(path), str(path))
@@ -88,7 +93,7 @@ def load_document(doc: Any, file: str) -> Loaded:
     if top is None:
         return Loaded(None, tuple(r.issues))
     if top.get("format") != FORMAT:
-        r.error("format-unknown", "format", _format_message(top.get("format")))
+        r.error("format-unknown", "format", format_message(FORMAT, top.get("format")))
         return Loaded(None, tuple(r.issues))
     r.unknown_keys(top, TOP_KEYS, "")
     framework = _framework(r, top, file)
@@ -256,7 +261,3 @@ def _fields(r: Reader, raw: Any) -> dict[str, Field]:
     return fields
 
 
-def _format_message(found: Any) -> str:
-    if found is None:
-        return f"缺少 format（应为 {FORMAT}），请确认这是 jixiao 的文件"
-    return f"format 应为 {FORMAT}，实为“{found}”"

@@ -129,3 +129,15 @@ def describe(raw: Any) -> str:
     if isinstance(raw, dict):
         return "键值映射"
     return "空值" if raw is None else type(raw).__name__
+
+
+def format_message(expected: str, found: Any) -> str:
+    """Why a file's ``format:`` is not the one expected (missing, or another)."""
+    if found is None:
+        return f"缺少 format（应为 {expected}），请确认这是 jixiao 的文件"
+    return f"format 应为 {expected}，实为“{found}”"
+
+
+def plausible_year(year: int) -> bool:
+    """An evaluation year a unit could mean (1990–2100); others are typing errors."""
+    return 1990 <= year <= 2100

@@ -117,18 +117,11 @@ def _band(r: Reader, raw: Any, path: str, weight: Decimal) -> Band | None:
         )
     if ratio is not None and not ZERO <= ratio <= ONE:
         r.error("rule-key-type", key_path(path, "ratio"), f"{key_path(path, 'ratio')} 应在 0 至 1 之间")
-    lower_open = not r.get(band, "min_inclusive", path, "bool", default=True)
-    upper_open = not r.get(band, "max_inclusive", path, "bool", default=True)
-    if low is not None and high is not None and (low > high or (low == high and (lower_open or upper_open))):
+    low_in = r.get(band, "min_inclusive", path, "bool", default=True)
+    high_in = r.get(band, "max_inclusive", path, "bool", default=True)
+    if low is not None and high is not None and (low > high or (low == high and not (low_in and high_in))):
         r.error("band-empty", path, f"{path} 的范围（{low}–{high}）不含任何值")
-    return Band(
-        low,
-        high,
-        r.get(band, "min_inclusive", path, "bool", default=True),
-        r.get(band, "max_inclusive", path, "bool", default=True),
-        score,
-        ratio,
-    )
+    return Band(low, high, low_in, high_in, score, ratio)
 
 
 def check_bands(r: Reader, bands: list[Band], path: str) -> None:

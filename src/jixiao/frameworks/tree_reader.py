@@ -10,15 +10,12 @@ from typing import Any
 from ..core import expr as ex
 from ..core.fields import STANDARD_FIELDS
 from ..core.model import (
-    BandsRule,
     Field,
     Indicator,
     NotApplicable,
-    PerOccurrenceRule,
-    ProportionalRule,
-    ThresholdRule,
 )
 from ..core.numbers import ZERO, fmt_points
+from ..core.plan import NEEDS_VALUE
 from .reading import Reader, key_path
 from .rules_reader import read_rule
 
@@ -173,8 +170,7 @@ def _expression(r: Reader, text: str, path: str) -> ex.Expr | None:
 def _check_value_kind(r: Reader, parsed: ex.Expr, rule_type: str, path: str) -> None:
     if rule_type == "yes_no" and parsed.kind != "bool":
         r.error("expr-kind", path, "是否判断（yes_no）规则的 value 应为条件（如 petitions == 0）")
-    numeric = (ProportionalRule, ThresholdRule, BandsRule, PerOccurrenceRule)
-    if rule_type in {t.__dataclass_fields__["type"].default for t in numeric} and parsed.kind != "num":
+    if rule_type in NEEDS_VALUE - {"yes_no"} and parsed.kind != "num":
         r.error("expr-kind", path, "此规则的 value 应为数值表达式，而不是条件")
 
 

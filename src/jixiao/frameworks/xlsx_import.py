@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..core.numbers import to_decimal
 from .criteria_zh import rule_from_text
 from .loader import FORMAT, Loaded, load_document
 from .yamlio import loads
@@ -83,10 +84,10 @@ def _weight(value: object, where: str) -> Decimal | None:
     text = _text(value).removesuffix("分")
     if not text:
         return None
-    try:
-        return Decimal(text)
-    except InvalidOperation as error:
-        raise TableImportError(f"{where} 的分值“{_text(value)}”不是数字") from error
+    weight = to_decimal(text)
+    if weight is None:
+        raise TableImportError(f"{where} 的分值“{_text(value)}”不是数字")
+    return weight
 
 
 def _cell(cells: list[str], index: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +64,23 @@ def load_table(ref: str, base_dir: Path | None = None) -> loader.Loaded:
             return loader.Loaded(None, (issue,))
         path = found
     try:
-        return loader.load_path(path)
+        return _load(path)
     except YamlError as error:
         raise UnusableInput(error.message) from error
+
+
+def _load(path: Path) -> loader.Loaded:
+    """A table file, read again only when it changed: a batch of reports on one table loads it once."""
+    try:
+        status = path.stat()
+    except OSError:
+        return loader.load_path(path)  # says itself what is wrong with the path
+    return _load_unchanged(path, status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=32)
+def _load_unchanged(path: Path, mtime_ns: int, size: int) -> loader.Loaded:
+    return loader.load_path(path)
 
 
 def engine_for(framework: Framework) -> Engine:

@@ -7,12 +7,13 @@ import re
 from datetime import date
 from pathlib import Path
 
-from ..core import expr
-from ..core.fields import STANDARD_FIELDS
+from ..core.fields import STANDARD_FIELDS, used_fields
 from ..core.model import RULE_NAMES_ZH, Framework, Indicator
 from ..core.numbers import fmt_points
+from ..core.plan import NEEDS_VALUE
 from ..core.rules import describe
-from ..frameworks.loader import builtin_path
+from ..frameworks.loader import is_builtin
+from ..frameworks.reading import plausible_year
 from .scoring import UnusableInput
 
 _INPUT_BY_RULE = {
@@ -53,17 +54,10 @@ def _quote(text: str) -> str:
 
 
 def _fields(framework: Framework) -> list[str]:
-    used: set[str] = set()
-    for node, _ in framework.walk():
-        if node.value is not None:
-            used |= expr.names(node.value)
     lines = []
-    for field in STANDARD_FIELDS.values():
-        if field.id in used:
-            lines.append(f"  {field.id}:   # {field.name}（{field.unit}）")
-    for name in sorted(used - set(STANDARD_FIELDS)):
-        declared = framework.fields.get(name)
-        label = f"{declared.name}（{declared.unit}）" if declared else name
+    for name in used_fields(framework):
+        field = STANDARD_FIELDS.get(name) or framework.fields.get(name)
+        label = f"{field.name}（{field.unit}）" if field else name
         lines.append(f"  {name}:   # {label}")
     return lines
 
@@ -71,7 +65,7 @@ def _fields(framework: Framework) -> list[str]:
 def _input(leaf: Indicator) -> list[str]:
     assert leaf.rule is not None
     kind = leaf.rule.type
-    computed = leaf.value is not None and kind in ("proportional", "threshold", "bands", "per_occurrence", "yes_no")
+    computed = leaf.value is not None and kind in NEEDS_VALUE
     note = f"{_line(leaf.name)}（{fmt_points(leaf.weight)}分，{RULE_NAMES_ZH[kind]}）"
     criteria = _line(leaf.criteria or describe(leaf.rule, leaf.weight, leaf.unit))
     lines = [f"  # {note}：{criteria}"]
@@ -134,7 +128,7 @@ def evaluation_template(framework: Framework, unit: str, year: int, reference: s
     return "\n".join(lines) + "\n"
 
 
-def write_template(framework: Framework, table: str, output: Path, unit: str = "", year: int = 0) -> None:
+def write_template(framework: Framework, output: Path, unit: str = "", year: int = 0) -> None:
     """Write the skeleton for ``framework`` to ``output``; never overwrite; UnusableInput on a bad request.
 
     A built-in table is named by its id; a table file by its path relative to the evaluation.
@@ -142,10 +136,9 @@ def write_template(framework: Framework, table: str, output: Path, unit: str = "
     if output.exists():
         raise UnusableInput(f"{output} 已存在，为免覆盖已填写的内容，请换一个文件名")
     year = year or (framework.years[-1] if framework.years else date.today().year - 1)
-    if not 1990 <= year <= 2100:
+    if not plausible_year(year):
         raise UnusableInput(f"评价年度{year}不合理")
-    builtin = builtin_path(table) is not None
-    reference = framework.id if builtin else os.path.relpath(framework.file, output.parent.resolve())
+    reference = framework.id if is_builtin(framework) else os.path.relpath(framework.file, output.parent.resolve())
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(evaluation_template(framework, unit or "（单位名称）", year, reference), encoding="utf-8")
