@@ -561,7 +561,8 @@ def test_bands_that_leave_a_gap(bands: str) -> None:
 
 
 def test_a_bad_band_bound_flag_is_reported_once() -> None:
-    rule = "{type: bands, bands: [{min: 90, min_inclusive: maybe, score: 4}, {max: 90, max_inclusive: false, score: 0}]}"
+    rule = ("{type: bands, bands: [{min: 90, min_inclusive: maybe, score: 4},"
+            " {max: 90, max_inclusive: false, score: 0}]}")
     issues = [i for i in load(with_rule(rule)).issues if i.path.endswith("min_inclusive")]
     assert len(issues) == 1, show(tuple(issues))
 
