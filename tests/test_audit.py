@@ -458,3 +458,17 @@ def test_a_score_merged_over_several_rows_is_not_read_as_one_rows() -> None:
     # 得分 given per group, merged down over its leaves: 8 belongs to both rows, not to the first alone
     found = extract(table_doc(HEADER, "| 资金管理 | 支出率 | 3 | 8 |", "| | 结转率 | 5 | |"))
     assert found.table_scores == []
+
+
+def test_points_after_a_comma_count_in_their_sequence() -> None:
+    text = "我办采取了四项措施：一是加强管理。二是完善制度，三是落实责任；四是强化监督。"
+    doc = Document("report.txt", "txt", (Line(text, 1),))
+    assert "numbering-gap" not in {f.code for f in run_checks(doc, extract(doc))}
+
+
+def test_json_recomputes_a_ratio_half_up_like_the_findings(tmp_path: Path) -> None:
+    report = tmp_path / "r.txt"
+    report.write_text("支出完成率=4.265万元/100万元×100%=4.27%。\n", encoding="utf-8")
+    result = audit_file(report)
+    assert audit_json(result)["ratios"][0]["recomputed"] == 4.27
+    assert "ratio-mismatch" not in {f.code for f in result.findings}

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 
+from ..core.numbers import fmt_points
+from ..frameworks.loader import DEFAULT_GRADES
 from . import numbers_zh as nz
 from . import patterns as p
 from .model import Document, Finding, Line
 
-GRADES = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"), (Decimal(0), "差"))
+GRADES = tuple((band.min, band.grade) for band in DEFAULT_GRADES)  # when the report names no table
 KEY_FIGURES = {
     "income_budget": "收入预算数",
     "income_final": "收入决算数",
@@ -36,9 +38,8 @@ FIGURE_NAMES = {
 
 
 def fmt_plain(value: Decimal) -> str:
-    """A figure without needless zeros: 912.97, 3.5, 100."""
-    text = f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """A figure without needless zeros: 912.97, 3.5, 100 (the engine's own formatting)."""
+    return fmt_points(value)
 
 
 def fmt_wan(value: Decimal) -> str:

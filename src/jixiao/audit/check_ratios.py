@@ -6,6 +6,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..core import expr as ex
+from ..core.numbers import q2
 from . import numbers_zh as nz
 from . import patterns as p
 from .check_base import _f, fmt_plain, prose, sentences
@@ -68,7 +69,7 @@ def _recompute(raw: str, stated: Decimal, quote: str, line: Line) -> list[Findin
     if converted is not None and _agrees(converted, stated):
         message = "算式中的金额单位不一致（元与万元混用），换算为万元后才与结果相符"
         return [_f("warning", "unit-suspect", message, quote, line.number)]
-    computed = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    computed = q2(value)
     return [_f("error", "ratio-mismatch", f"按所列数字重新计算为{computed}%，报告写{stated}%", quote, line.number)]
 
 

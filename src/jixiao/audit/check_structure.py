@@ -66,7 +66,7 @@ def _gap(line: Line, kind: str, value: int, previous: int) -> Finding:
 
 
 def _inline_points(line: Line) -> list[Finding]:
-    values = [nz.cn_to_int(m["n"]) for m in p.INLINE_POINT.finditer(line.text)]
+    values = [m.value for m in nz.find_ordinals(line.text)]
     out = []
     for previous, value in pairwise(values):
         if value == previous:
@@ -109,19 +109,19 @@ def empty_sections(doc: Document, found: Extracted) -> list[Finding]:
 
 
 def _empty_inline(line: Line) -> list[Finding]:
-    points = list(p.INLINE_POINT.finditer(line.text))
+    points = nz.find_ordinals(line.text)
     if len(points) < 2:
         return []
-    last = line.text[points[-1].end() :]
-    siblings = [line.text[a.end() : b.start()] for a, b in pairwise(points)]
+    last = line.text[points[-1].end :]
+    siblings = [line.text[a.end : b.end - len(b.text)] for a, b in pairwise(points)]
     if all(_has_body(s) for s in siblings) and not _has_body(last) and len(last.strip("。 ")) <= 16:
         title = last.strip("。 ")
         return [
             _f(
                 "warning",
                 "empty-section",
-                f"“{points[-1]['n']}是{title}”之后没有内容",
-                line.text[points[-1].start() :].strip("。；： "),
+                f"“{points[-1].text}{title}”之后没有内容",
+                line.text[points[-1].end - len(points[-1].text) :].strip("。；： "),
                 line.number,
             )
         ]

@@ -14,7 +14,6 @@ from .check_base import GRADES, _f, fmt_plain
 from .check_figures import figure_conflicts, missing_figures, relations, sentence_sums
 from .check_ratios import formula_ratios, verbal_ratios
 from .check_structure import count_parts, counts, empty_sections, numbering, sections_present, unit_names, years
-from .extract import transfers
 from .model import Document, Extracted, Finding
 
 Check = Callable[[Document, Extracted], list[Finding]]
@@ -23,7 +22,7 @@ Check = Callable[[Document, Extracted], list[Finding]]
 
 
 def scores_over_weight(doc: Document, found: Extracted) -> list[Finding]:
-    moved = transfers(doc.lines)
+    moved = found.transfers
     out = []
     for item in found.indicator_scores:
         if item.weight is None or item.score <= item.weight:
@@ -45,7 +44,7 @@ def scores_over_weight(doc: Document, found: Extracted) -> list[Finding]:
 
 def table_scores_over_weight(doc: Document, found: Extracted) -> list[Finding]:
     """A 评分表 row scored above its weight, unless the report moves points to it (in prose or in the row)."""
-    moved = transfers(doc.lines)
+    moved = found.transfers
     stated = {(s.name, s.score) for s in found.indicator_scores}  # said in the text too: reported once
     out = []
     for row in found.table_scores:

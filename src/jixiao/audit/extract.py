@@ -24,6 +24,7 @@ def extract(doc: Document) -> Extracted:
     _scores(doc.lines, found)
     tables = table_scores(doc.lines)
     found.table_scores, found.table_total = tables.rows, tables.total
+    found.transfers = transfers(doc.lines)
     return found
 
 

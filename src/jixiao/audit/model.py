@@ -95,6 +95,7 @@ class Extracted:
     indicator_scores: list[IndicatorScore] = field(default_factory=list)
     table_scores: list[IndicatorScore] = field(default_factory=list)  # rows of a 评分表 table
     table_total: tuple[Decimal, str, int] | None = None  # its 总分 row: score, quote, line
+    transfers: dict[str, Decimal] = field(default_factory=dict)  # points moved to an indicator, by its name
     ratios: list[StatedRatio] = field(default_factory=list)
     bonus: Decimal | None = None
     penalty: Decimal | None = None

@@ -14,6 +14,7 @@ from ..audit.checks import run_checks
 from ..audit.extract import extract
 from ..audit.model import Document, Extracted, Finding, StatedRatio
 from ..audit.readers import read
+from ..core.numbers import q2
 from .scoring import UnusableInput
 
 AUDIT_FORMAT = "jixiao/audit@1"
@@ -69,7 +70,7 @@ def _ratio(ratio: StatedRatio) -> dict[str, Any]:
         "expression": ratio.expression,
         "inputs": [float(i) for i in ratio.inputs],
         "stated": float(ratio.stated),
-        "recomputed": None if recomputed is None else float(round(recomputed, 2)),
+        "recomputed": None if recomputed is None else float(q2(recomputed)),  # half-up, as the finding says
         "line": ratio.line,
     }
 
