@@ -299,3 +299,16 @@ def test_one_call_api_equals_the_prepared_engine() -> None:
     evaluation = load_evaluation(doc, "e.yaml").evaluation
     assert evaluation is not None
     assert evaluate_framework(REFS, evaluation) == Engine(REFS).score(evaluation)
+
+
+def test_a_sum_below_zero_is_clamped_and_said_so() -> None:
+    fw = table("""
+total: 10
+penalty: {name: 减分项}
+indicators:
+  - {id: j, name: 评判, weight: 10, rule: {type: judgement}}
+""")
+    card = score(fw, "inputs: {j: {score: 1, reason: 差}}\npenalty: [{item: 违规, points: 5}]")
+    assert card.total == 0 and card.raw_total == D(-4)
+    assert "合计-4分，低于0分，按0分计" in card.total_explanation
+    assert card.cap_notes == ()

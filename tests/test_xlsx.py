@@ -60,7 +60,10 @@ def capped() -> tuple[Scorecard, Framework, Evaluation]:
     """lechang 2023 with 2 penalty points and a cap of 89: 98 + 3.5 − 2 = 99.5 → 89, 良."""
     card, framework, evaluation = scored("lechang-2023")
     framework = replace(framework, penalty=Section("减分项", Decimal(5)))
-    card = replace(card, penalty=Decimal(2), total=Decimal(89), grade="良")
+    cap = "因“@execution.funds.spending_rate < 101”成立，总分不超过89分，按89分计"
+    card = replace(
+        card, penalty=Decimal(2), total=Decimal(89), grade="良", raw_total=Decimal("99.5"), cap_notes=(cap,)
+    )
     return card, framework, evaluation
 
 
@@ -317,3 +320,10 @@ def test_speed_of_one_workbook(cases: dict[str, Case], tmp_path: Path) -> None:
     median_ms = statistics.median(times) * 1000
     print(f"render_xlsx lechang-2023: {median_ms:.1f} ms per .xlsx (median of 15)")
     assert median_ms < 100
+
+
+def test_a_section_maximum_is_noted_as_points_are_written() -> None:
+    card, framework, _ = scored("lechang-2023")
+    framework = replace(framework, bonus=Section("加分项", Decimal("5.0")))
+    notes = {row.kind: row.note for row in score_table(card, framework).totals}
+    assert notes["bonus"] == "上限5分"

@@ -445,6 +445,8 @@ class Scorecard:
     total: Decimal | None
     grade: str | None
     total_wording: Wording | str = ""
+    raw_total: Decimal | None = None  # base + bonus − penalty, before the total cap and conditional caps
+    cap_notes: tuple[str, ...] = ()  # the conditional caps that lowered the total, as sentences
 
     @property
     def total_explanation(self) -> str:

@@ -93,11 +93,16 @@ def _explain_total(
     """指标得分合计…；加分项…；合计…，超过满分，按…分计；因…成立…；总分…，等级“…”."""
     parts = [f"指标得分合计{fmt_points(base)}分"]
     parts += [t for t in (_section_text(fw.bonus, ev.bonus), _section_text(fw.penalty, ev.penalty)) if t]
-    if clamped != raw:
-        parts.append(
-            f"合计{fmt_points(raw)}分，{'超过满分' if raw > fw.cap else '低于0分'}，按{fmt_points(clamped)}分计"
-        )
+    parts += [note] if (note := clamp_note(raw, fw.cap)) else []
     return "；".join([*parts, *caps, f"总分{fmt_points(total)}分，等级“{grade}”"])
+
+
+def clamp_note(raw: Decimal, cap: Decimal) -> str:
+    """合计…分，超过满分（低于0分），按…分计 — or "" when the sum needs no clamping."""
+    clamped = clamp(raw, ZERO, cap)
+    if clamped == raw:
+        return ""
+    return f"合计{fmt_points(raw)}分，{'超过满分' if raw > cap else '低于0分'}，按{fmt_points(clamped)}分计"
 
 
 def _has_error(issues: list[Issue]) -> bool:
@@ -132,4 +137,6 @@ def total_of(inp: TotalsInput, issues: list[Issue]) -> Scorecard:
         total=None if failed else total,
         grade=None if failed else grade,
         total_wording="" if failed else wording,
+        raw_total=None if failed else raw,
+        cap_notes=() if failed else tuple(caps),
     )

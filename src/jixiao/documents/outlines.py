@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from ..core.model import Indicator, IndicatorResult
 from ..core.numbers import fmt_points
+from ..core.totals import clamp_note
 from .model import Block, Heading, Paragraph, TitleBlock
 from .source import Source
 from .wording import (
@@ -149,13 +150,9 @@ def score_sentence(source: Source) -> str:
 
 def _capping(source: Source) -> list[str]:
     """How the total was capped: at the table's maximum, or by a condition tied to 执行率 etc."""
-    card, fw = source.scorecard, source.framework
-    raw = (card.base or 0) + (card.bonus or 0) - (card.penalty or 0)
-    out = []
-    if raw > fw.cap:
-        out.append(f"合计{fmt_points(raw)}分，超过满分，按{fmt_points(fw.cap)}分计")
-    out += [part for part in card.total_explanation.split("；") if "总分不超过" in part]
-    return out
+    card = source.scorecard
+    note = clamp_note(card.raw_total, source.framework.cap) if card.raw_total is not None else ""
+    return [note, *card.cap_notes] if note else list(card.cap_notes)
 
 
 def bonus_blocks(source: Source) -> list[Block]:

@@ -13,6 +13,7 @@ from typing import Literal
 from ..core import rules
 from ..core.fields import STANDARD_FIELDS, used_fields
 from ..core.model import Evaluation, Framework, Indicator, IndicatorResult, Scorecard
+from ..core.numbers import fmt_points
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,7 @@ def score_table(scorecard: Scorecard, framework: Framework) -> ScoreTable:
         tuple(index[n.id] for n in framework.indicators),
         _totals(scorecard, framework),
         framework.cap,
-        _applied_cap(scorecard, framework),
+        _applied_cap(scorecard),
         tuple((g.grade, g.min) for g in framework.grades),
         scorecard.grade,
     )
@@ -119,18 +120,14 @@ def _row(node: Indicator, depth: int, result: IndicatorResult, index: dict[str, 
 
 def _totals(card: Scorecard, framework: Framework) -> tuple[TotalRow, ...]:
     rows = [TotalRow("base", "指标得分合计", card.base)]
-    if framework.bonus is not None:
-        note = f"上限{framework.bonus.max}分" if framework.bonus.max is not None else ""
-        rows.append(TotalRow("bonus", framework.bonus.name, card.bonus, note))
-    if framework.penalty is not None:
-        note = f"上限{framework.penalty.max}分" if framework.penalty.max is not None else ""
-        rows.append(TotalRow("penalty", framework.penalty.name, card.penalty, note))
+    for kind, section, amount in (("bonus", framework.bonus, card.bonus), ("penalty", framework.penalty, card.penalty)):
+        if section is not None:
+            note = f"上限{fmt_points(section.max)}分" if section.max is not None else ""
+            rows.append(TotalRow(kind, section.name, amount, note))
     rows.append(TotalRow("total", "总分", card.total, card.total_explanation))
     return tuple(rows)
 
 
-def _applied_cap(card: Scorecard, framework: Framework) -> Decimal | None:
-    if card.total is None or card.base is None:
-        return None
-    raw = min(framework.cap, max(Decimal(0), card.base + (card.bonus or 0) - (card.penalty or 0)))
-    return card.total if card.total < raw else None
+def _applied_cap(card: Scorecard) -> Decimal | None:
+    """The total when a conditional cap lowered it (the workbook's formula needs it)."""
+    return card.total if card.cap_notes else None
