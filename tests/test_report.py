@@ -200,3 +200,19 @@ def test_caps_are_stated_in_words(tmp_path: Path) -> None:
     capped = build_report(source).text()
     assert "因“@execution.staffing < 80”成立，总分不超过89分，按89分计" in capped
     assert "自评分数为89分，等级为良" in capped
+
+
+def test_a_custom_figure_is_printed_in_the_data_table_as_in_the_explanations() -> None:
+    from dataclasses import replace
+
+    from jixiao.core.explain import field_figure
+    from jixiao.core.model import Field
+    from jixiao.documents.build import data_table
+
+    source = source_of("lechang-2023")
+    fields = {**source.framework.fields, "audit_days": Field("audit_days", "审计天数", "天")}
+    framework = replace(source.framework, fields=fields)
+    evaluation = replace(source.evaluation, data={**source.evaluation.data, "audit_days": Decimal(5)})
+    table = data_table(replace(source, framework=framework, evaluation=evaluation))
+    row = next(r.cells for r in table.rows if r.cells[1] == "审计天数")
+    assert row[2] + row[3] == field_figure("audit_days", Decimal(5), fields) == "5天"

@@ -24,13 +24,23 @@ def field_label(name: str, fields: Mapping[str, Field]) -> str:
 
 def field_figure(name: str, value: Decimal, fields: Mapping[str, Field]) -> str:
     """A data value as a report prints it: 912.97万元, 23人, 100.00%."""
+    return f"{field_number(name, value, fields)}{field_unit(name, fields)}"
+
+
+def field_number(name: str, value: Decimal, fields: Mapping[str, Field]) -> str:
+    """The number of a data value as printed: a count whole (23), amounts and ratios with two decimals."""
     standard = STANDARD_FIELDS.get(name)
-    if standard is not None and standard.kind == "count":
-        return f"{fmt_points(value)}{standard.unit}"
-    unit = standard.unit if standard is not None else (fields[name].unit if name in fields else "")
-    if standard is None and unit not in MONEY_AND_RATIO and value == value.to_integral_value():
-        return f"{fmt_points(value)}{unit}"
-    return f"{fmt(value)}{unit}"
+    if standard is not None:
+        return fmt_points(value) if standard.kind == "count" else fmt(value)
+    whole = field_unit(name, fields) not in MONEY_AND_RATIO and value == value.to_integral_value()
+    return fmt_points(value) if whole else fmt(value)
+
+
+def field_unit(name: str, fields: Mapping[str, Field]) -> str:
+    """The unit of a data id (standard or declared by the table)."""
+    if name in STANDARD_FIELDS:
+        return STANDARD_FIELDS[name].unit
+    return fields[name].unit if name in fields else ""
 
 
 def value_text(value: Decimal, unit: str) -> str:

@@ -6,10 +6,9 @@ lay blocks out. The outline (domain.md §6) is chosen by the table's ``outline``
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from .. import __version__
-from ..core.numbers import fmt, fmt_points
+from ..core import explain
+from ..core.numbers import fmt_points
 from . import outlines
 from .model import Block, Heading, PageBreak, Report, Row, Stamp, Table
 from .source import ReportError, Source
@@ -51,8 +50,9 @@ def appendices(source: Source) -> list[Block]:
 
 
 def data_table(source: Source) -> Table:
+    fields = source.framework.fields
     rows = tuple(
-        Row((str(i), r.name, "—" if r.value is None else _figure(r.value, r.unit), r.unit))
+        Row((str(i), r.name, "—" if r.value is None else explain.field_number(r.id, r.value, fields), r.unit))
         for i, r in enumerate(data_rows(source.evaluation, source.framework), 1)
     )
     return Table(
@@ -62,10 +62,6 @@ def data_table(source: Source) -> Table:
         (8, 50, 24, 12),
         ("center", "left", "right", "center"),
     )
-
-
-def _figure(value: Decimal, unit: str) -> str:
-    return fmt_points(value) if unit in ("人", "项", "个", "件", "次") else fmt(value)
 
 
 def score_sheet(source: Source) -> Table:
