@@ -21,6 +21,7 @@ from rich.table import Table
 from .core import explain
 from .core.model import RULE_NAMES_ZH, Framework, Issue, Scorecard, Severity
 from .core.numbers import fmt_points
+from .frameworks.loader import Loaded
 from .services import documents, scoring
 from .services.scoring import UnusableInput
 
@@ -369,8 +370,7 @@ def framework_import(
     except UnusableInput as error:
         fail_unusable(error.message)
         return
-    count = _count_nodes(imported.document["indicators"])
-    leaves = count - _count_inner(imported.document["indicators"])
+    count, leaves = _count(imported.document["indicators"])
     out.print(f"已从工作表“{esc(imported.sheet)}”导入 {count} 项指标（末级 {leaves} 项），写入 {esc(output)}")
     if imported.unread:
         names = esc("、".join(imported.unread))
@@ -382,12 +382,13 @@ def framework_import(
     exit_for(imported.loaded.issues)
 
 
-def _count_nodes(nodes: list[dict[str, Any]]) -> int:
-    return sum(1 + _count_nodes(node.get("children", [])) for node in nodes)
-
-
-def _count_inner(nodes: list[dict[str, Any]]) -> int:
-    return sum((1 if node.get("children") else 0) + _count_inner(node.get("children", [])) for node in nodes)
+def _count(nodes: list[dict[str, Any]]) -> tuple[int, int]:
+    """Indicators in an imported tree, and how many of them are leaves."""
+    count = leaves = 0
+    for node in nodes:
+        below, below_leaves = _count(node.get("children", []))
+        count, leaves = count + 1 + below, leaves + (below_leaves if below else 1)
+    return count, leaves
 
 
 @framework_app.command("list")
@@ -396,7 +397,7 @@ def framework_list() -> None:
     table = Table(title="内置评分表")
     for name in ("编号", "名称", "版本", "来源性质"):
         table.add_column(name)
-    for table_id in scoring.loader.builtin_ids():
+    for table_id in scoring.builtin_ids():
         loaded = _load(table_id)
         fw = loaded.framework
         if fw is not None:
@@ -406,16 +407,12 @@ def framework_list() -> None:
     out.print(table)
 
 
-def _load(table: str) -> scoring.loader.Loaded:
+def _load(table: str) -> Loaded:
     try:
-        loaded = scoring.load_table(table)
+        return scoring.open_table(table)
     except UnusableInput as error:
         fail_unusable(error.message)
         raise
-    unknown = [i for i in loaded.issues if i.code == "framework-unknown"]
-    if unknown:
-        fail_unusable(unknown[0].message)
-    return loaded
 
 
 def main() -> None:

@@ -69,6 +69,20 @@ def load_table(ref: str, base_dir: Path | None = None) -> loader.Loaded:
         raise UnusableInput(error.message) from error
 
 
+def open_table(ref: str) -> loader.Loaded:
+    """A table asked for by name on the command line: UnusableInput if there is no such table or file."""
+    loaded = load_table(ref)
+    unknown = [i for i in loaded.issues if i.code == "framework-unknown"]
+    if unknown:
+        raise UnusableInput(unknown[0].message)
+    return loaded
+
+
+def builtin_ids() -> list[str]:
+    """Ids of the tables shipped with jixiao."""
+    return loader.builtin_ids()
+
+
 def _load(path: Path) -> loader.Loaded:
     """A table file, read again only when it changed: a batch of reports on one table loads it once."""
     try:
