@@ -165,3 +165,13 @@ def test_a_weight_that_is_no_finite_number_is_named_with_its_row(tmp_path: Path,
 def test_rules_read_from_wording(text: str, weight: int, expected: dict[str, object]) -> None:
     rule, _ = rule_from_text(text, Decimal(weight))
     assert rule == expected
+
+
+def test_import_reports_how_many_indicators_and_leaves(tmp_path: Path) -> None:
+    code, output, out = run_import(tmp_path, bureau_workbook(tmp_path / "表.xlsx"))
+    assert code == 0, output
+    framework = load_path(out).framework
+    assert framework is not None
+    nodes = framework.walk()
+    leaves = sum(1 for node, _ in nodes if node.is_leaf)
+    assert f"导入 {len(nodes)} 项指标（末级 {leaves} 项）" in " ".join(output.split())
