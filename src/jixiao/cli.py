@@ -1,6 +1,7 @@
 """Command line adapter (typer + rich): each command parses, calls one service, prints.
 
-Exit status (formats §3): 0 no error, 1 an error-severity issue, 2 unusable arguments or files.
+Exit status (formats §3): 0 no error, 1 an error-severity issue, 2 unusable arguments or files
+(``EXIT_STATUS``: the one place a failure becomes a status).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import os
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -19,11 +20,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .core import explain
+from .core.errors import JixiaoError, UnusableInput
 from .core.model import RULE_NAMES_ZH, Framework, Issue, Scorecard, Severity
 from .core.numbers import fmt_points
 from .frameworks.loader import Loaded
 from .services import documents, scoring
-from .services.scoring import UnusableInput
 
 app = typer.Typer(
     add_completion=False,
@@ -58,9 +59,16 @@ SEVERITY_ZH = {
 }
 
 
-def fail_unusable(message: str) -> None:
-    err.print(f"[red]无法读取：[/red]{esc(message)}")
-    raise typer.Exit(2)
+EXIT_STATUS: tuple[tuple[type[JixiaoError], int], ...] = (  # first match wins; the web maps them to HTTP
+    (UnusableInput, 2),
+    (JixiaoError, 2),
+)
+
+
+def fail(error: JixiaoError, heading: str = "无法读取") -> NoReturn:
+    """Print a failure's message and exit with its status."""
+    err.print(f"[red]{heading}：[/red]{esc(error.message)}")
+    raise typer.Exit(next(status for kind, status in EXIT_STATUS if isinstance(error, kind)))
 
 
 def print_issues(issues: tuple[Issue, ...]) -> None:
@@ -109,9 +117,8 @@ def score(
     """计算并打印评分表：每项指标的分值、值、得分与说明，以及总分和等级。"""
     try:
         scored = scoring.score_file(evaluation)
-    except UnusableInput as error:
-        fail_unusable(error.message)
-        return
+    except JixiaoError as error:
+        fail(error)
     if as_json:
         out.print_json(json.dumps(scoring.score_json(scored), ensure_ascii=False))
     elif scored.scorecard is not None:
@@ -131,14 +138,6 @@ def print_scorecard(card: Scorecard, framework: Framework | None) -> None:
     if card.total is not None:
         out.print(f"[bold]总分 {fmt_points(card.total)} 分，等级：{card.grade}[/bold]")
         out.print(f"计算：{esc(card.total_explanation)}")
-
-
-def _document_failure(error: Exception) -> None:
-    message = getattr(error, "message", None)
-    if message is None:
-        raise error
-    err.print(f"[red]无法生成文件：[/red]{esc(message)}")
-    raise typer.Exit(2)
 
 
 def _print_outcomes(outcomes: list[documents.Outcome]) -> None:
@@ -169,8 +168,8 @@ def init(
         return
     try:
         write_template(loaded.framework, output, unit, year)
-    except UnusableInput as error:
-        fail_unusable(error.message)
+    except JixiaoError as error:
+        fail(error)
     out.print(f"[green]已生成[/green] {esc(output)}：填写后运行 jixiao score {esc(output)}")
 
 
@@ -190,11 +189,9 @@ def report(
             documents.report_format(path)
         outcomes = _with_progress(evaluations, outputs)
     except UnusableInput as error:
-        fail_unusable(error.message)
-        return
-    except Exception as error:
-        _document_failure(error)
-        return
+        fail(error)
+    except JixiaoError as error:  # e.g. LibreOffice missing
+        fail(error, "无法生成文件")
     _print_outcomes(outcomes)
     if documents.has_errors(outcomes):
         raise typer.Exit(1)
@@ -218,9 +215,8 @@ def tables(
     """生成数据表与评分表工作簿（.xlsx），小计与总分为公式。"""
     try:
         outcome = documents.write_tables(evaluation, output)
-    except UnusableInput as error:
-        fail_unusable(error.message)
-        return
+    except JixiaoError as error:
+        fail(error)
     _print_outcomes([outcome])
     if documents.has_errors([outcome]):
         raise typer.Exit(1)
@@ -237,9 +233,8 @@ def audit(
 
     try:
         files = auditing.expand(paths)
-    except UnusableInput as error:
-        fail_unusable(error.message)
-        return
+    except JixiaoError as error:
+        fail(error)
     results = _audit_with_progress(files)
     if as_json:
         out.print_json(json.dumps(auditing.audit_output(results, paths), ensure_ascii=False))
@@ -249,7 +244,7 @@ def audit(
         try:
             csv_out.write_text(auditing.findings_csv(results), encoding="utf-8-sig")
         except OSError as error:
-            fail_unusable(f"{csv_out}：无法写入（{error.strerror or type(error).__name__}）")
+            fail(UnusableInput(f"{csv_out}：无法写入（{error.strerror or type(error).__name__}）"))
         err.print(f"问题清单已写入 {esc(csv_out)}")
     if any(f.code == "unreadable" for r in results for f in r.findings):
         raise typer.Exit(2)  # formats §3: an unreadable file
@@ -271,9 +266,6 @@ def _audit_with_progress(files: list[Path]) -> list[Any]:
             results.append(auditing.audit_file(path))
             bar.advance(task)
     return results
-
-
-AUDIT_SEVERITY = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]", "info": "[cyan]提示[/cyan]"}
 
 
 def _print_audit(results: list[Any]) -> None:
@@ -300,7 +292,7 @@ def _print_audit(results: list[Any]) -> None:
             where = f"第{finding.line}行 " if finding.line else ""
             quote = f"\n    原文：“{finding.quote}”" if finding.quote else ""
             code = f"[dim]({finding.code})[/dim]"
-            out.print(f"  {AUDIT_SEVERITY[finding.severity]} {where}{esc(finding.message)} {code}{esc(quote)}")
+            out.print(f"  {SEVERITY_ZH[finding.severity]} {where}{esc(finding.message)} {code}{esc(quote)}")
 
 
 @framework_app.command("check")
@@ -367,9 +359,8 @@ def framework_import(
     }
     try:
         imported, _ = scoring.import_table(source, output, {k: v for k, v in meta.items() if v != ""})
-    except UnusableInput as error:
-        fail_unusable(error.message)
-        return
+    except JixiaoError as error:
+        fail(error)
     count, leaves = _count(imported.document["indicators"])
     out.print(f"已从工作表“{esc(imported.sheet)}”导入 {count} 项指标（末级 {leaves} 项），写入 {esc(output)}")
     if imported.unread:
@@ -410,9 +401,8 @@ def framework_list() -> None:
 def _load(table: str) -> Loaded:
     try:
         return scoring.open_table(table)
-    except UnusableInput as error:
-        fail_unusable(error.message)
-        raise
+    except JixiaoError as error:
+        fail(error)
 
 
 def main() -> None:

@@ -7,7 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-Severity = Literal["error", "warning", "info"]
+from ..core.model import Severity
+
+SeverityName = Literal["error", "warning", "info"]  # the values of Severity, as checks write them
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +43,16 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    severity: Severity
+    """Something a check found; its severity is the one Severity of issues (given as it or its value)."""
+
+    severity: Severity | SeverityName
     code: str
     message: str
     quote: str = ""
     line: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "severity", Severity(self.severity))
 
 
 @dataclass(frozen=True, slots=True)

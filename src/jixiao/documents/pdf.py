@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..core.errors import JixiaoError
 from .docx import render_docx
 from .model import Report
 
@@ -26,7 +27,7 @@ FONTS_CONF = Path(__file__).parent / "fonts" / "fonts.conf"
 INSTALL_HINT = "或在项目目录运行 bash scripts/install-system-deps"
 
 
-class DocumentError(Exception):
+class DocumentError(JixiaoError):
     """A document could not be produced; the message (Chinese) says why and what to install.
 
     ``failed`` lists the inputs of a batch that gave no PDF (the others were converted).
@@ -34,7 +35,6 @@ class DocumentError(Exception):
 
     def __init__(self, message: str, failed: Sequence[Path] = ()) -> None:
         super().__init__(message)
-        self.message = message
         self.failed = tuple(failed)
 
 

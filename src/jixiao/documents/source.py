@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core.errors import UnusableInput
 from ..core.model import Evaluation, Framework, Scorecard
 
 
-class ReportError(Exception):
+class ReportError(UnusableInput):
     """The report cannot be built (e.g. the evaluation has errors); ``message`` is Chinese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

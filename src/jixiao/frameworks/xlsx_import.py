@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import UnusableInput
 from ..core.numbers import to_decimal
 from .criteria_zh import rule_from_text
 from .loader import FORMAT, Loaded, load_document
@@ -30,12 +31,8 @@ WEIGHT_IN_NAME = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
 TOTAL_ROW = re.compile(r"^(合计|总计|总分|小计)")
 
 
-class TableImportError(Exception):
+class TableImportError(UnusableInput):
     """The workbook cannot be used; ``message`` is for users."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass

@@ -13,13 +13,11 @@ from typing import Any
 
 import yaml
 
+from ..core.errors import UnusableInput
 
-class YamlError(Exception):
+
+class YamlError(UnusableInput):
     """A file that cannot be read as YAML; ``message`` is for users."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class Number(Decimal):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.engine import Engine
+from ..core.errors import UnusableInput
 from ..core.model import Evaluation, Framework, Issue, Scorecard, Severity
 from ..frameworks import loader
 from ..frameworks.evaluation import load_evaluation_path
@@ -16,14 +17,6 @@ from ..frameworks.yamlio import YamlError
 
 SCORE_FORMAT = "jixiao/score@1"
 _ENGINES: dict[str, Engine] = {}
-
-
-class UnusableInput(Exception):
-    """A file that cannot be read at all (exit status 2); ``message`` is for users."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
