@@ -7,6 +7,7 @@ valid evaluation and checks the issue: code, severity, exact key path, Chinese m
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -731,3 +732,27 @@ def test_rejected_figure_is_not_reported_as_missing() -> None:
     _, card = score(evaluation(data={"expenditure_final": '"95%"'}))
     issue = expect(card.issues, "value-unavailable", inp("b.rate", "value"), "data.expenditure_final")
     assert "缺少数据" not in issue.message
+
+
+# ------------------------------------------------------------------ JSON documents
+
+
+def test_json_numbers_load_as_yaml_numbers() -> None:
+    """A document from ``json.loads`` (int and float, dates as text) reads as its YAML does."""
+    text = "format: jixiao/evaluation@1\nframework: t\nyear: 2023\nfill_date: 2024-05-21\nnotice: 12\n"
+    text += "unit: {name: 某局}\ndata: {income_final: 120.5, staff_actual: 3}\ninputs: {a: {score: 8, reason: 好}}\n"
+    from_yaml = load_evaluation(yamlio.loads(text), FILE)
+    doc = json.loads(
+        '{"format": "jixiao/evaluation@1", "framework": "t", "year": 2023, "fill_date": "2024-05-21",'
+        ' "notice": 12, "unit": {"name": "某局"}, "data": {"income_final": 120.5, "staff_actual": 3},'
+        ' "inputs": {"a": {"score": 8, "reason": "好"}}}'
+    )
+    from_json = load_evaluation(doc, FILE)
+    assert from_json.issues == from_yaml.issues == ()
+    assert from_json.evaluation == from_yaml.evaluation
+
+
+def test_a_non_finite_json_number_is_not_a_number() -> None:
+    doc = {"format": "jixiao/evaluation@1", "framework": "t", "year": 2023, "unit": {"name": "某局"}}
+    loaded = load_evaluation(doc | {"data": {"income_final": float("nan")}}, FILE)
+    assert [(i.code, i.path) for i in loaded.issues] == [("not-a-number", "data.income_final")]

@@ -18,7 +18,7 @@ from ..core.fields import STANDARD_FIELDS
 from ..core.model import Evaluation, Goal, GoalIndicator, Group, Issue, Item, LeafInput, Unit
 from ..core.numbers import is_integral
 from .reading import Reader, convert, describe, format_message, key_path, plausible_year
-from .yamlio import load_file
+from .yamlio import exact_numbers, load_file
 
 FORMAT = "jixiao/evaluation@1"
 TOP_KEYS = (
@@ -75,7 +75,7 @@ def load_evaluation_path(path: Path) -> LoadedEvaluation:
 def load_evaluation(doc: Any, file: str) -> LoadedEvaluation:
     """Validate a parsed evaluation document; the Evaluation is returned even with errors."""
     r = Reader(file)
-    top = r.mapping(doc, "")
+    top = r.mapping(exact_numbers(doc), "")
     if top is None:
         return LoadedEvaluation(None, tuple(r.issues))
     if top.get("format") != FORMAT:

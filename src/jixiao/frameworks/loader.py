@@ -20,7 +20,7 @@ from ..core.model import Cap, Field, Framework, GradeBand, Indicator, Issue, Sec
 from ..core.numbers import ZERO, fmt_points
 from .reading import Reader, format_message, key_path
 from .tree_reader import all_leaves, check_tree, numeric_leaf, read_nodes
-from .yamlio import load_file
+from .yamlio import exact_numbers, load_file
 
 FORMAT = "jixiao/framework@1"
 DATA_DIR = Path(__file__).parent / "data"
@@ -89,7 +89,7 @@ def load_path(path: Path) -> Loaded:
 def load_document(doc: Any, file: str) -> Loaded:
     """Validate a parsed table document."""
     r = Reader(file)
-    top = r.mapping(doc, "")
+    top = r.mapping(exact_numbers(doc), "")
     if top is None:
         return Loaded(None, tuple(r.issues))
     if top.get("format") != FORMAT:

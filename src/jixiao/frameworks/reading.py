@@ -122,6 +122,8 @@ def describe(raw: Any) -> str:
         return f"数字 {raw.source}"
     if isinstance(raw, Decimal):
         return f"数字 {raw}"
+    if isinstance(raw, float):
+        return f"无效的数值 {raw}"
     if isinstance(raw, str):
         return f"文本“{raw[:30]}”"
     if isinstance(raw, list):

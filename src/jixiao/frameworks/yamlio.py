@@ -6,6 +6,7 @@ Dates stay text (the loaders parse them), duplicate keys are refused, and every 
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +30,22 @@ class Number(Decimal):
         number = super().__new__(cls, text.replace("_", ""))
         number.source = text
         return number
+
+
+def exact_numbers(document: Any) -> Any:
+    """A parsed document with its int and float numbers (from JSON) as ``Number``, as YAML gives them.
+
+    Booleans and non-finite floats are left as they are (the loaders refuse the latter as non-numbers).
+    """
+    if isinstance(document, dict):
+        return {key: exact_numbers(value) for key, value in document.items()}
+    if isinstance(document, list | tuple):
+        return [exact_numbers(value) for value in document]
+    if isinstance(document, int) and not isinstance(document, bool):
+        return Number(str(document))
+    if isinstance(document, float) and math.isfinite(document):
+        return Number(repr(document))
+    return document
 
 
 # libyaml's C parser when PyYAML was built with it (≈8× faster); resolution and construction
