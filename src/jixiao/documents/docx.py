@@ -268,6 +268,11 @@ def _custom_xml(stamp: Stamp) -> str:
 
 def render_docx(report: Report, path: Path, template: Path = TEMPLATE) -> None:
     """Write ``report`` to ``path`` as .docx, laid out by ``template``."""
+    path.write_bytes(docx_bytes(report, template))
+
+
+def docx_bytes(report: Report, template: Path = TEMPLATE) -> bytes:
+    """``report`` as the bytes of a .docx file, laid out by ``template``."""
     tpl = _load(template)
     generated = {
         _DOCUMENT: document_xml(report, template).encode("utf-8"),
@@ -279,4 +284,4 @@ def render_docx(report: Report, path: Path, template: Path = TEMPLATE) -> None:
         for name, data in tpl.parts:  # properties parts are filled in only if the template has them
             info = zipfile.ZipInfo(name, date_time=_EPOCH)
             package.writestr(info, generated.get(name, data), zipfile.ZIP_DEFLATED, 6)
-    path.write_bytes(buffer.getvalue())
+    return buffer.getvalue()

@@ -120,6 +120,14 @@ def convert_to_pdf(docx_paths: Sequence[Path], out_dir: Path, timeout: float | N
     return outputs
 
 
+def pdf_bytes(report: Report) -> bytes:
+    """``report`` as the bytes of a PDF (converted in a temporary directory, removed afterwards)."""
+    with tempfile.TemporaryDirectory(prefix="jixiao-pdf-") as tmp:
+        path = Path(tmp) / "report.pdf"
+        render_pdf(report, path)
+        return path.read_bytes()
+
+
 def render_pdf(report: Report, path: Path) -> None:
     """Write ``report`` to ``path`` as PDF (via a .docx in a temporary directory)."""
     path = Path(path)

@@ -10,6 +10,7 @@ gives both sheets, with blanks where a value is unknown and a visible note inste
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -94,13 +95,20 @@ class _Styles:
 
 def render_xlsx(scorecard: Scorecard, framework: Framework, evaluation: Evaluation, path: Path) -> None:
     """Write the 数据表 and 评分表 of one evaluation to ``path``."""
-    book = Workbook(str(path), {"in_memory": True, "constant_memory": False})
+    path.write_bytes(xlsx_bytes(scorecard, framework, evaluation))
+
+
+def xlsx_bytes(scorecard: Scorecard, framework: Framework, evaluation: Evaluation) -> bytes:
+    """The 数据表 and 评分表 of one evaluation as the bytes of an .xlsx file."""
+    buffer = io.BytesIO()
+    book = Workbook(buffer, {"in_memory": True, "constant_memory": False})
     book.set_properties(_properties(scorecard, framework, evaluation))
     styles = _Styles.of(book)
     _write_data_sheet(book.add_worksheet(DATA_SHEET), data_rows(evaluation, framework), evaluation, styles)
     sheet = book.add_worksheet(SCORE_SHEET)
     _write_score_sheet(sheet, scorecard, framework, evaluation, styles)
     book.close()
+    return buffer.getvalue()
 
 
 def _properties(card: Scorecard, framework: Framework, evaluation: Evaluation) -> dict[str, Any]:
