@@ -1,0 +1,1 @@
+"""Filing: yearly tasks, submissions and their immutable versions, transitions, comments, publication."""

@@ -1,0 +1,173 @@
+"""The evaluation form, both ways: posted fields → a formats §2 document, and a document → field values.
+
+Field names are the document's own paths (``data.income_final``, ``inputs.<id>.score``,
+``text.functions``), so an engine issue's path finds its field. Numbers are read leniently
+(``core.entry``); what is not a number is kept as typed, so the engine names it and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import QueryDict
+
+from ...core.entry import json_number, parse_date, parse_number
+from ...core.spec import UNIT_DETAILS, EvaluationSpec, LeafSpec
+
+ITEM_ROWS = 3  # empty bonus/penalty rows offered beyond those filled
+_ISSUE_PATH = re.compile(r'\["([^"]+)"\]')
+
+
+def _number(raw: str, kind: str = "") -> Any:
+    value = parse_number(raw, kind)
+    return json_number(value) if value is not None and not isinstance(value, str) else value
+
+
+def _integer(raw: str) -> Any:
+    value = _number(raw)
+    return value
+
+
+def _put(target: dict[str, Any], key: str, value: Any) -> None:
+    if value not in (None, "", []):
+        target[key] = value
+
+
+def _unit(post: QueryDict, base: Mapping[str, Any]) -> dict[str, Any]:
+    unit = dict(base.get("unit") or {}) if isinstance(base.get("unit"), dict) else {}
+    for key, _ in UNIT_DETAILS:
+        name = f"unit.{key}"
+        if name in post:
+            unit[key] = post.get(name, "").strip()
+    if "unit.internal_bodies" in post:
+        unit["internal_bodies"] = [b for b in re.split(r"[、,，;；\n]+", post.get("unit.internal_bodies", "")) if b.strip()]
+    return {k: v for k, v in unit.items() if v not in ("", None)}
+
+
+def _leaf_input(post: QueryDict, leaf: LeafSpec) -> dict[str, Any]:
+    p = f"inputs.{leaf.id}."
+    entry: dict[str, Any] = {}
+    reason = post.get(p + "reason", "").strip()
+    if post.get(p + "not_applicable"):
+        return {"applicable": False, "reason": reason}
+    override = post.get(p + "override", "").strip()
+    if override:
+        return {"override": _number(override), "reason": reason}
+    if leaf.entry == "judgement":
+        _put(entry, "score", _number(post.get(p + "score", "")))
+        _put(entry, "tier", post.get(p + "tier", "").strip())
+    elif leaf.entry == "checklist":
+        if post.get(p + "checklist_seen"):
+            entry["checked"] = [int(i) for i in post.getlist(p + "checked") if i.isdigit()]
+    elif leaf.entry == "count":
+        _put(entry, "count", _integer(post.get(p + "count", "")))
+    elif leaf.entry == "yes_no":
+        choice = post.get(p + "value", "")
+        if choice in ("true", "false"):
+            entry["value"] = choice == "true"
+    elif leaf.entry == "choice":
+        _put(entry, "choice", _integer(post.get(p + "choice", "")))
+    else:
+        _put(entry, "value", _number(post.get(p + "value", ""), "percent"))
+    if entry or reason:
+        _put(entry, "reason", reason)
+    return entry
+
+
+def _items(post: QueryDict, key: str) -> list[dict[str, Any]]:
+    rows = []
+    indices = sorted({int(m[1]) for name in post for m in [re.match(rf"^{key}\.(\d+)\.", name)] if m})
+    for i in indices:
+        item = post.get(f"{key}.{i}.item", "").strip()
+        points = post.get(f"{key}.{i}.points", "").strip()
+        basis = post.get(f"{key}.{i}.basis", "").strip()
+        if item or points or basis:
+            rows.append({"item": item, "points": _number(points) if points else None, "basis": basis})
+    return rows
+
+
+def document_from_post(post: QueryDict, spec: EvaluationSpec, base: Mapping[str, Any]) -> dict[str, Any]:
+    """The §2 document the form describes; keys the form does not show are kept from ``base``."""
+    doc = {k: v for k, v in base.items() if k not in ("data", "inputs", "text", "bonus", "penalty")}
+    doc["unit"] = _unit(post, base)
+    if "fill_date" in post:
+        _put(doc, "fill_date", parse_date(post.get("fill_date", "")))
+        if not post.get("fill_date", "").strip():
+            doc.pop("fill_date", None)
+    if "notice" in post:
+        doc["notice"] = post.get("notice", "").strip()
+    data = {k: v for k, v in dict(base.get("data") or {}).items()}
+    for figure in spec.figures:
+        name = f"data.{figure.id}"
+        if name in post:
+            value = _number(post.get(name, ""), figure.kind)
+            data.pop(figure.id, None)
+            _put(data, figure.id, value)
+    doc["data"] = data
+    inputs = {}
+    for leaf in spec.leaves:
+        entry = _leaf_input(post, leaf)
+        if entry:
+            inputs[leaf.id] = entry
+    for choice in spec.choices:
+        chosen = post.get(f"inputs.{choice.id}.choose", "").strip()
+        if chosen:
+            inputs[choice.id] = {"choose": chosen}
+    doc["inputs"] = inputs
+    doc["bonus"] = _items(post, "bonus")
+    doc["penalty"] = _items(post, "penalty")
+    text = dict(base.get("text") or {}) if isinstance(base.get("text"), dict) else {}
+    for key, _ in spec.sections:
+        if f"text.{key}" in post:
+            text[key] = post.get(f"text.{key}", "").replace("\r\n", "\n").strip()
+    doc["text"] = {k: v for k, v in text.items() if v}
+    return doc
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def form_values(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """Field name → value to show; checklist indices as a set of strings."""
+    values: dict[str, Any] = {}
+    unit = doc.get("unit") if isinstance(doc.get("unit"), dict) else {}
+    for key, value in (unit or {}).items():
+        values[f"unit.{key}"] = "、".join(map(str, value)) if isinstance(value, list) else _shown(value)
+    for key in ("fill_date", "notice"):
+        values[key] = _shown(doc.get(key))
+    for key, value in dict(doc.get("data") or {}).items():
+        values[f"data.{key}"] = _shown(value)
+    for leaf_id, entry in dict(doc.get("inputs") or {}).items():
+        if not isinstance(entry, dict):
+            continue
+        for key, value in entry.items():
+            if key == "checked" and isinstance(value, list):
+                values[f"inputs.{leaf_id}.checked"] = {str(v) for v in value}
+            elif key == "applicable" and value is False:
+                values[f"inputs.{leaf_id}.not_applicable"] = "on"
+            else:
+                values[f"inputs.{leaf_id}.{key}"] = _shown(value)
+    for key, value in dict(doc.get("text") or {}).items():
+        values[f"text.{key}"] = _shown(value)
+    return values
+
+
+def items_of(doc: Mapping[str, Any], key: str) -> list[dict[str, str]]:
+    rows = [r for r in (doc.get(key) or []) if isinstance(r, dict)]
+    shown = [{"item": _shown(r.get("item")), "points": _shown(r.get("points")), "basis": _shown(r.get("basis"))}
+             for r in rows]
+    return shown + [{"item": "", "points": "", "basis": ""} for _ in range(ITEM_ROWS)]
+
+
+def field_path(issue_path: str) -> str:
+    """An engine path (``inputs["a.b"].score``) as the form's field name (``inputs.a.b.score``)."""
+    return _ISSUE_PATH.sub(lambda m: "." + m[1], issue_path).lstrip(".")

@@ -1,0 +1,74 @@
+/* jixiao pages: after each live save, show every indicator's score and "why", and put each issue
+   beside its field (matched by the document path the engine reports). No inline scripts (CSP). */
+(function () {
+  "use strict";
+
+  function byPath(path) {
+    var parts = path.split(".");
+    while (parts.length) {
+      var key = parts.join(".");
+      var el = document.querySelector('[data-path="' + CSS.escape(key) + '"]') ||
+               document.querySelector('[name="' + CSS.escape(key) + '"]');
+      if (el) { return el; }
+      parts.pop();
+    }
+    return null;
+  }
+
+  function fmt(n) {
+    if (n === null || n === undefined) { return "—"; }
+    return (Math.round(n * 100) / 100).toString();
+  }
+
+  function showScores(live) {
+    Object.keys(live.indicators).forEach(function (id) {
+      var r = live.indicators[id];
+      var badge = document.querySelector('[data-score-for="' + CSS.escape(id) + '"]');
+      if (badge) {
+        badge.textContent = r.applicable === false && !r.score ? "不适用" : fmt(r.score) + " / " + fmt(r.weight) + " 分";
+        badge.classList.remove("full", "partial", "zero");
+        if (r.score !== null && r.weight) {
+          badge.classList.add(r.score >= r.weight ? "full" : (r.score > 0 ? "partial" : "zero"));
+        }
+      }
+      var why = document.querySelector('[data-why-for="' + CSS.escape(id) + '"]');
+      if (why) { why.textContent = r.explanation || ""; }
+    });
+  }
+
+  function showIssues(issues) {
+    document.querySelectorAll(".jx-issue").forEach(function (el) { el.remove(); });
+    document.querySelectorAll(".is-invalid").forEach(function (el) { el.classList.remove("is-invalid"); });
+    issues.forEach(function (issue) {
+      var el = issue.field ? byPath(issue.field) : null;
+      if (!el) { return; }
+      var input = el.matches("input,select,textarea") ? el : el.querySelector("input,select,textarea");
+      if (input && issue.severity === "error") { input.classList.add("is-invalid"); }
+      var note = document.createElement("div");
+      note.className = "jx-issue" + (issue.severity === "error" ? "" : " warning");
+      note.textContent = issue.message;
+      (el.matches("input,select,textarea") ? el.parentElement : el).appendChild(note);
+    });
+  }
+
+  function refresh() {
+    var data = document.getElementById("live-data");
+    if (!data) { return; }
+    var live = JSON.parse(data.textContent);
+    showScores(live);
+    showIssues(live.issues);
+    document.querySelectorAll(".jx-action-version").forEach(function (el) { el.value = live.version; });
+    var status = document.getElementById("save-status");
+    if (status) { status.innerHTML = ""; }
+  }
+
+  document.addEventListener("DOMContentLoaded", refresh);
+  document.addEventListener("htmx:afterSettle", refresh);
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".jx-goto");
+    if (!link) { return; }
+    event.preventDefault();
+    var el = byPath(link.dataset.field || "");
+    if (el) { el.scrollIntoView({behavior: "smooth", block: "center"}); var f = el.querySelector("input,select,textarea"); if (f) { f.focus(); } }
+  });
+})();

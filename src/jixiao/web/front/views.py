@@ -1,0 +1,256 @@
+"""Pages: 待办, the evaluation page with its live score, actions, documents, profile, public pages.
+
+Each view parses the request, calls ``filing.ops`` and renders; refusals come back as messages in
+Chinese on the page (htmx fragments are answered with status 200 so they are swapped in).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from ...core.errors import JixiaoError, NotFound
+from ...core.spec import evaluation_spec
+from ...core.workflow import BY_ACTION, STATE_ZH, Context, Role, State, allowed
+from ...services.scoring import score_json
+from ..accounts.models import ApiToken
+from ..filing import ops
+from ..filing.models import Notice, PublishedFile, Submission
+from . import forms
+from .files import file_response, pdf_state
+
+STATUS_BADGE = {
+    "not_started": "secondary", "draft": "info", "pending_head": "warning", "submitted": "primary",
+    "under_review": "primary", "returned": "danger", "accepted": "success", "published": "success",
+    "exempted": "secondary",
+}
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _get(request: HttpRequest, submission_id: int) -> Submission:
+    try:
+        return ops.get_visible(request.user, submission_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
+
+
+def _row(sub: Submission) -> dict[str, Any]:
+    left = sub.deadline - timezone.now()
+    return {"sub": sub, "status_zh": STATE_ZH[sub.state], "badge": STATUS_BADGE[sub.status],
+            "days_left": left.days, "overdue": left.total_seconds() < 0}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    role = ops.role_of(request.user)
+    rows = ops.visible(request.user).order_by("-task__year", "task_id", "unit__code")
+    status = request.GET.get("status", "")
+    counts: dict[str, int] = {}
+    for sub in rows:
+        counts[sub.status] = counts.get(sub.status, 0) + 1
+    if status:
+        rows = rows.filter(status=status)
+    profile = ops.profile_of(request.user)
+    notices = Notice.objects.filter(unit=profile.unit, read_at__isnull=True)[:10] if profile and profile.unit_id else []
+    return render(request, "jixiao/home.html", {
+        "rows": [_row(s) for s in rows[:500]], "role": role, "is_unit": role in (Role.FILLER, Role.HEAD),
+        "notices": notices, "counts": [(s.value, STATE_ZH[s], counts.get(s.value, 0), STATUS_BADGE[s.value])
+                                       for s in State], "status": status,
+    })
+
+
+def _panel(sub: Submission, scored: Any) -> dict[str, Any]:
+    """What the live score panel shows: total, grade, caps, per-indicator scores and issues by field."""
+    data = score_json(scored)
+    issues = [{**i, "field": forms.field_path(i["path"])} for i in data["issues"]]
+    return {"score": data, "issues": issues,
+            "errors": [i for i in issues if i["severity"] == "error"],
+            "warnings": [i for i in issues if i["severity"] != "error"],
+            "live": {"indicators": {r["id"]: {"score": r["score"], "weight": r["effective_weight"],
+                                              "explanation": r["explanation"], "applicable": r["applicable"]}
+                                    for r in data["indicators"]},
+                     "issues": issues, "version": sub.lock_version}}
+
+
+def _actions(request: HttpRequest, sub: Submission) -> list[dict[str, str]]:
+    role = ops.role_of(request.user)
+    if role is None:
+        return []
+    facts = frozenset({"open", "clean", "audited", "in_scope"})
+    names = [a for a in allowed(sub.state, role, Context(sub.task.head_step, facts)) if a != "save"]
+    needs = {"reject", "return", "reopen", "exempt", "withdraw_publication"}
+    return [{"action": a, "name": BY_ACTION[a].name_zh, "needs_comment": a in needs} for a in names]
+
+
+def _page(request: HttpRequest, sub: Submission) -> dict[str, Any]:
+    doc = ops.current_doc(sub)
+    framework = ops.framework_for(sub.task.framework_id)
+    spec = evaluation_spec(framework, tuple((doc.get("data") or {}).keys()) if isinstance(doc.get("data"), dict) else ())
+    scored = ops.score(sub, doc)
+    role = ops.role_of(request.user)
+    editable = role is Role.FILLER and sub.state in (State.NOT_STARTED, State.DRAFT, State.RETURNED) \
+        and timezone.now() <= sub.deadline
+    comments = list(sub.comments.select_related("author"))
+    return {
+        "sub": sub, "row": _row(sub), "framework": framework, "spec": spec, "values": forms.form_values(doc),
+        "bonus_rows": forms.items_of(doc, "bonus"), "penalty_rows": forms.items_of(doc, "penalty"),
+        "editable": editable, "actions": _actions(request, sub), "comments": comments,
+        "comments_by_indicator": {c.indicator for c in comments if c.indicator},
+        "transitions": sub.transitions.select_related("actor"), "versions": sub.versions.all(),
+        "pdf": pdf_state(sub) if not ops.errors_of(scored) and sub.evaluation else None,
+        **_panel(sub, scored),
+    }
+
+
+@login_required
+def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
+    sub = _get(request, submission_id)
+    return render(request, "jixiao/submission.html", _page(request, sub))
+
+
+@login_required
+@require_POST
+def save(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The htmx autosave: parse the form, save (errors included), answer with the score panel."""
+    sub = _get(request, submission_id)
+    framework = ops.framework_for(sub.task.framework_id)
+    base = ops.current_doc(sub)
+    spec = evaluation_spec(framework, tuple((base.get("data") or {}).keys()) if isinstance(base.get("data"), dict) else ())
+    doc = forms.document_from_post(request.POST, spec, base)
+    try:
+        expected = int(request.POST.get("_version", ""))
+        saved = ops.save(request.user, sub, doc, expected, source="form")
+    except ValueError:
+        return _save_error("页面缺少版本号，请刷新页面")
+    except JixiaoError as error:
+        return _save_error(error.message)
+    context = {"sub": saved.submission, "saved_at": timezone.localtime(), **_panel(saved.submission, saved.scored)}
+    return render(request, "jixiao/_panel.html", context)
+
+
+def _save_error(message: str) -> HttpResponse:
+    """A refused save is shown above the form; the panel and the typed text stay as they are."""
+    response = HttpResponse(render_to_string("jixiao/_save_error.html", {"message": message}))
+    response["HX-Retarget"] = "#save-status"
+    response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, submission_id: int) -> HttpResponse:
+    sub = _get(request, submission_id)
+    action = request.POST.get("action", "")
+    indicator, text = request.POST.get("indicator", ""), request.POST.get("indicator_comment", "")
+    try:
+        version = int(request.POST["_version"]) if request.POST.get("_version") else None
+        ops.act(request.user, sub, ops.Request(action, request.POST.get("comment", ""), ((indicator, text),), version))
+    except JixiaoError as error:
+        messages.error(request, error.message)
+        for issue in getattr(error, "issues", ())[:20]:
+            messages.warning(request, f"{forms.field_path(issue.path)}：{issue.message}")
+    else:
+        name = BY_ACTION[action].name_zh if action in BY_ACTION else action
+        messages.success(request, f"已{name}")
+    return redirect("submission", submission_id=sub.pk)
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, submission_id: int, name: str) -> HttpResponse:
+    sub = _get(request, submission_id)
+    try:
+        return file_response(sub, name, api=False)
+    except JixiaoError as error:
+        messages.error(request, error.message)
+        return redirect("submission", submission_id=sub.pk)
+
+
+@login_required
+def pdf_status(request: HttpRequest, submission_id: int) -> HttpResponse:
+    sub = _get(request, submission_id)
+    if request.method == "POST":
+        try:
+            ops.request_pdf(sub, ops.current_doc(sub), retry=True)
+        except JixiaoError as error:
+            return HttpResponse(error.message)
+    return render(request, "jixiao/_pdf.html", {"sub": sub, "pdf": pdf_state(sub)})
+
+
+@login_required
+def preview(request: HttpRequest, submission_id: int) -> HttpResponse:
+    sub = _get(request, submission_id)
+    try:
+        source = ops._source(sub, ops.current_doc(sub))
+    except JixiaoError as error:
+        return render(request, "jixiao/preview.html", {"sub": sub, "error": error.message})
+    html = ops.ev.report_bytes(source, "html").decode("utf-8")
+    body = html.split("<body>", 1)[-1].rsplit("</body>", 1)[0] if "<body>" in html else html
+    return render(request, "jixiao/preview.html", {"sub": sub, "report": body})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    token = None
+    if request.method == "POST":
+        token = ApiToken.issue(request.user, request.POST.get("label", "网页生成")[:100])
+    return render(request, "jixiao/profile.html", {
+        "role": ops.role_of(request.user), "profile": ops.profile_of(request.user), "token": token,
+        "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
+    })
+
+
+# --------------------------------------------------------------------------- public
+
+
+def public_reports(request: HttpRequest) -> HttpResponse:
+    year = request.GET.get("year", "")
+    rows = ops.published(int(year) if year.isdigit() else None)
+    years = sorted({p.year for p in ops.published()}, reverse=True)
+    return render(request, "jixiao/public.html", {"rows": rows, "years": years, "year": year})
+
+
+def public_verify(request: HttpRequest) -> HttpResponse:
+    from ..api import verification
+
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is not None:
+            result = verification(hashlib.sha256(upload.read()).hexdigest())
+            result["file"] = upload.name
+        elif request.POST.get("sha256", "").strip():
+            result = verification(request.POST["sha256"].strip().lower())
+        else:
+            messages.error(request, "请选择要核验的文件，或填写 sha256 值")
+    return render(request, "jixiao/verify.html", {"result": result})
+
+
+def public_file(request: HttpRequest, file_id: int, name: str) -> HttpResponse:
+    from django.core.files.storage import default_storage
+
+    row = PublishedFile.objects.filter(pk=file_id).first()
+    if row is None:
+        raise Http404("没有这个公开文件")
+    return FileResponse(default_storage.open(row.path, "rb"), as_attachment=True, filename=row.name)
+
+
+def public_verify_json(request: HttpRequest) -> JsonResponse:  # kept for links from printed reports
+    from ..api import verification
+
+    return JsonResponse(verification(request.GET.get("sha256", "")))

@@ -1,0 +1,12 @@
+"""Settings for the test run: the application's own, with data in a temporary folder and jobs run inline."""
+
+import os
+import tempfile
+
+os.environ.setdefault("JIXIAO_HOME", tempfile.mkdtemp(prefix="jixiao-test-"))
+os.environ.setdefault("JIXIAO_TASKS", "immediate")
+
+from jixiao.web.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests only
+ALLOWED_HOSTS = ["*"]
