@@ -50,9 +50,13 @@ def expand(paths: Sequence[Path]) -> list[Path]:
 
 
 def audit_file(path: Path) -> Audited:
-    document = read(path)
+    return audit_document(str(path), read(path))
+
+
+def audit_document(file: str, document: Document) -> Audited:
+    """Extract and check a report already read; an unreadable one gives the ``unreadable`` finding."""
     found = extract(document)
-    return Audited(str(path), document, found, tuple(run_checks(document, found)))
+    return Audited(file, document, found, tuple(run_checks(document, found)))
 
 
 def audit_all(paths: Iterable[Path]) -> list[Audited]:

@@ -6,7 +6,6 @@ converted by one LibreOffice process.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -14,9 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.model import Issue, Severity
-from ..documents.build import ReportError, Source, build_report
+from ..documents.build import ReportError, build_report
 from ..documents.model import Report
-from .scoring import Scored, UnusableInput, score_file
+from ..documents.source import Source
+from ..frameworks.yamlio import load_file
+from .evaluations import source_of
+from .scoring import Scored, UnusableInput, score_evaluation, tables_beside
 
 REPORT_FORMATS = ("docx", "pdf", "html", "md")
 
@@ -32,16 +34,15 @@ class Outcome:
     error: str = ""
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def prepare(path: Path) -> tuple[Scored, Source | None, str]:
-    """Score an evaluation; the Source to build documents from, or the reason there is none."""
-    scored = score_file(path)
-    if not scored.ok or scored.scorecard is None or scored.framework is None or scored.evaluation is None:
-        return scored, None, "评价数据存在错误，未生成文件"
-    return scored, Source(scored.scorecard, scored.framework, scored.evaluation, _sha256(path)), ""
+    """Score an evaluation file; the Source to build documents from, or the reason there is none.
+
+    The Source is stamped with the hash of the evaluation's content, as the web stamps it.
+    """
+    document = load_file(path)  # a YamlError is UnusableInput
+    scored = score_evaluation(document, str(path), tables_beside(path))
+    source = source_of(scored, document)
+    return scored, source, "" if source is not None else "评价数据存在错误，未生成文件"
 
 
 def output_paths(evaluations: Sequence[Path], out: Path, fmt: str | None) -> list[Path]:

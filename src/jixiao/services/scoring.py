@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -12,8 +13,8 @@ from ..core.engine import Engine
 from ..core.errors import UnusableInput
 from ..core.model import Evaluation, Framework, Issue, Scorecard, Severity
 from ..frameworks import loader
-from ..frameworks.evaluation import load_evaluation_path
-from ..frameworks.yamlio import YamlError
+from ..frameworks.evaluation import load_evaluation
+from ..frameworks.yamlio import load_file
 
 SCORE_FORMAT = "jixiao/score@1"
 _ENGINES: dict[str, Engine] = {}
@@ -56,10 +57,7 @@ def load_table(ref: str, base_dir: Path | None = None) -> loader.Loaded:
             )
             return loader.Loaded(None, (issue,))
         path = found
-    try:
-        return _load(path)
-    except YamlError as error:
-        raise UnusableInput(error.message) from error
+    return load_table_file(path)  # a YamlError is UnusableInput
 
 
 def open_table(ref: str) -> loader.Loaded:
@@ -76,7 +74,7 @@ def builtin_ids() -> list[str]:
     return loader.builtin_ids()
 
 
-def _load(path: Path) -> loader.Loaded:
+def load_table_file(path: Path) -> loader.Loaded:
     """A table file, read again only when it changed: a batch of reports on one table loads it once."""
     try:
         status = path.stat()
@@ -98,24 +96,37 @@ def engine_for(framework: Framework) -> Engine:
     return engine
 
 
+TableLookup = Callable[[str], loader.Loaded]
+
+
 def score_file(path: Path) -> Scored:
-    """Load an evaluation, its table, and score it; UnusableInput if a file is unreadable."""
-    try:
-        loaded = load_evaluation_path(path)
-    except YamlError as error:
-        raise UnusableInput(error.message) from error
+    """Load an evaluation file and score it; UnusableInput (a YamlError) if it cannot be read."""
+    return score_evaluation(load_file(path), str(path), tables_beside(path))
+
+
+def tables_beside(evaluation: Path) -> TableLookup:
+    """The CLI's way to find a table: a built-in id, or a path relative to the evaluation's folder."""
+    return lambda ref: load_table(ref, evaluation.parent)
+
+
+def score_evaluation(document: Any, file: str, find_table: TableLookup) -> Scored:
+    """Validate a parsed evaluation, find its table with ``find_table`` and score it.
+
+    Errors anywhere leave base, total and grade empty; the scorecard still explains every leaf.
+    """
+    loaded = load_evaluation(document, file)
     evaluation = loaded.evaluation
     if evaluation is None or not evaluation.framework:
-        return Scored(str(path), loaded.issues, evaluation=evaluation)
-    table = load_table(evaluation.framework, path.parent)
+        return Scored(file, loaded.issues, evaluation=evaluation)
+    table = find_table(evaluation.framework)
     issues = loaded.issues + _relocate(table.issues, "framework")
     if table.framework is None:
-        return Scored(str(path), issues, evaluation=evaluation)
+        return Scored(file, issues, evaluation=evaluation)
     scorecard = engine_for(table.framework).score(evaluation)
     issues += scorecard.issues
     if any(i.severity is Severity.ERROR for i in issues):
         scorecard = replace(scorecard, base=None, total=None, grade=None, total_wording="")
-    return Scored(str(path), issues, table.framework, evaluation, replace(scorecard, issues=issues))
+    return Scored(file, issues, table.framework, evaluation, replace(scorecard, issues=issues))
 
 
 def _relocate(issues: tuple[Issue, ...], path: str) -> tuple[Issue, ...]:
@@ -191,7 +202,7 @@ def import_table(source: Path, output: Path, meta: dict[str, Any]) -> tuple[Any,
     The YAML is written even when it has errors, so nothing the bureau entered is lost; the caller
     reports the issues.
     """
-    from ..frameworks.xlsx_import import TableImportError, import_xlsx, to_yaml
+    from ..frameworks.xlsx_import import import_xlsx, to_yaml
 
     if not source.exists():
         raise UnusableInput(f"{source}：文件不存在")
@@ -199,10 +210,7 @@ def import_table(source: Path, output: Path, meta: dict[str, Any]) -> tuple[Any,
         raise UnusableInput(f"{output}：输出应为 .yaml 文件，不能覆盖工作簿")
     if output.is_dir():
         raise UnusableInput(f"{output} 是文件夹，请给出 .yaml 文件名")
-    try:
-        imported = import_xlsx(source, meta)
-    except TableImportError as error:
-        raise UnusableInput(error.message) from error
+    imported = import_xlsx(source, meta)  # a TableImportError is UnusableInput
     text = to_yaml(imported.document)
     output.write_text(text, encoding="utf-8")
     return imported, text
