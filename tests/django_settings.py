@@ -5,6 +5,7 @@ import tempfile
 
 os.environ.setdefault("JIXIAO_HOME", tempfile.mkdtemp(prefix="jixiao-test-"))
 os.environ.setdefault("JIXIAO_TASKS", "immediate")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in the test thread
 
 from jixiao.web.settings import *  # noqa: E402,F403
 

@@ -13,7 +13,7 @@ REFERENCE = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
 
 
 def emitted_codes() -> set[str]:
-    sources = [p for p in (ROOT / "src" / "jixiao").rglob("*.py") if "documents" not in p.parts]
+    sources = [p for p in (ROOT / "src" / "jixiao").rglob("*.py") if not {"documents", "web"} & set(p.parts)]
     text = "\n".join(p.read_text(encoding="utf-8") for p in sources)
     return set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', text)) - {"utf-8-sig"}
 

@@ -67,6 +67,7 @@ class Figure:
     label: str
     unit: str
     kind: str  # amount | count | percent | custom
+    scored: bool = True  # the table reads it; the others feed only the report's 数据表
 
 
 @dataclass(frozen=True)
@@ -108,15 +109,19 @@ class EvaluationSpec:
 
 
 def figures(framework: Framework, given: tuple[str, ...] = ()) -> tuple[Figure, ...]:
+    """The table's figures first, then every other standard figure (for the report's 数据表)."""
     out = []
+    scored = set(used_fields(framework))
     for fid in used_fields(framework, given):
         standard = STANDARD_FIELDS.get(fid)
         if standard is not None:
-            out.append(Figure(fid, standard.name, standard.unit, standard.kind))
+            out.append(Figure(fid, standard.name, standard.unit, standard.kind, fid in scored))
             continue
         custom = framework.fields.get(fid)
-        out.append(Figure(fid, custom.name if custom else fid, custom.unit if custom else "", "custom"))
-    return tuple(out)
+        out.append(Figure(fid, custom.name if custom else fid, custom.unit if custom else "", "custom", fid in scored))
+    listed = {f.id for f in out}
+    out += [Figure(f.id, f.name, f.unit, f.kind, False) for f in STANDARD_FIELDS.values() if f.id not in listed]
+    return tuple(sorted(out, key=lambda f: not f.scored))
 
 
 def _points(value: Decimal) -> str:
@@ -183,5 +188,5 @@ def evaluation_spec(framework: Framework, given_figures: tuple[str, ...] = ()) -
         choices=tuple(choices),
         bonus=framework.bonus.name if framework.bonus else "",
         penalty=framework.penalty.name if framework.penalty else "",
-        sections=tuple((k, SECTION_TITLES[k]) for k in ASKED_SECTIONS),
+        sections=NARRATIVE_SECTIONS,
     )

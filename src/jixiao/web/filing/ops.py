@@ -516,3 +516,67 @@ def verify(sha256: str) -> PublishedFile | None:
 
 def tasks_of(user: User) -> QuerySet[Task]:
     return Task.objects.filter(submissions__in=visible(user)).distinct()
+
+
+# --------------------------------------------------------------------------- starting points
+
+
+# Last year's accepted figures that still apply: this year's opening balances are last year's closing ones.
+CARRIED_DATA = {
+    "carryover_prior": "carryover_end",
+    "stock_prior": "stock_end",
+    "public_prior": "public_final",
+    "sangong_prior": "sangong_final",
+    "staff_quota": "staff_quota",
+}
+CARRIED_UNIT = ("level", "head", "filler", "phone", "address", "internal_bodies", "subordinate_units")
+CARRIED_TEXT = ("overview", "functions")
+
+
+def last_year(sub: Submission) -> Submission | None:
+    """The unit's latest earlier submission that the bureau accepted."""
+    return (
+        Submission.objects.filter(unit=sub.unit, task__year__lt=sub.task.year, accepted_version__isnull=False)
+        .select_related("task", "accepted_version")
+        .order_by("-task__year")
+        .first()
+    )
+
+
+def _fill_missing(target: dict[str, Any], source: Mapping[str, Any], pairs: Iterable[tuple[str, str]]) -> list[str]:
+    copied = []
+    for key, from_key in pairs:
+        if target.get(key) in (None, "", []) and source.get(from_key) not in (None, "", []):
+            target[key] = copy.deepcopy(source[from_key])
+            copied.append(key)
+    return copied
+
+
+def copy_last_year(user: User, sub: Submission, expected: int) -> tuple[Saved, list[str]]:
+    """Fill what is still empty from last year's accepted version; nothing typed is overwritten."""
+    previous = last_year(sub)
+    if previous is None or previous.accepted_version is None:
+        raise NotFound("本单位没有以前年度已审核通过的填报，无法从上年复制")
+    old = previous.accepted_version.evaluation
+    doc = current_doc(sub)
+    for key in ("data", "unit", "text"):
+        if not isinstance(doc.get(key), dict):
+            doc[key] = {}
+    copied = [f"data.{k}" for k in _fill_missing(doc["data"], old.get("data") or {}, CARRIED_DATA.items())]
+    copied += [f"unit.{k}" for k in _fill_missing(doc["unit"], old.get("unit") or {}, ((k, k) for k in CARRIED_UNIT))]
+    copied += [f"text.{k}" for k in _fill_missing(doc["text"], old.get("text") or {}, ((k, k) for k in CARRIED_TEXT))]
+    return save(user, sub, doc, expected, source="last_year"), copied
+
+
+def import_figures(user: User, sub: Submission, data: bytes, name: str, expected: int) -> tuple[Saved, Any]:
+    """Figures read from a 数据表 workbook replace those in the draft (other figures are kept)."""
+    from ...core.spec import evaluation_spec
+    from ...services.figures_import import figures_from_xlsx
+
+    spec = evaluation_spec(framework_for(sub.task.framework_id))
+    imported = figures_from_xlsx(data, spec.figures, file=name)
+    doc = current_doc(sub)
+    if not isinstance(doc.get("data"), dict):
+        doc["data"] = {}
+    doc["data"].update(imported.values)
+    return save(user, sub, doc, expected, source="import"), imported

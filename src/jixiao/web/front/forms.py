@@ -88,6 +88,11 @@ def _items(post: QueryDict, key: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _posted(post: QueryDict, prefix: str) -> bool:
+    """Whether the form carried any field of this part (a partial post keeps the rest as it was)."""
+    return any(name.startswith(prefix) for name in post)
+
+
 def document_from_post(post: QueryDict, spec: EvaluationSpec, base: Mapping[str, Any]) -> dict[str, Any]:
     """The §2 document the form describes; keys the form does not show are kept from ``base``."""
     doc = {k: v for k, v in base.items() if k not in ("data", "inputs", "text", "bonus", "penalty")}
@@ -106,18 +111,19 @@ def document_from_post(post: QueryDict, spec: EvaluationSpec, base: Mapping[str,
             data.pop(figure.id, None)
             _put(data, figure.id, value)
     doc["data"] = data
-    inputs = {}
+    inputs = dict(base.get("inputs") or {}) if isinstance(base.get("inputs"), dict) else {}
     for leaf in spec.leaves:
-        entry = _leaf_input(post, leaf)
-        if entry:
-            inputs[leaf.id] = entry
+        if _posted(post, f"inputs.{leaf.id}."):
+            inputs.pop(leaf.id, None)
+            _put(inputs, leaf.id, _leaf_input(post, leaf))
     for choice in spec.choices:
-        chosen = post.get(f"inputs.{choice.id}.choose", "").strip()
-        if chosen:
-            inputs[choice.id] = {"choose": chosen}
+        if _posted(post, f"inputs.{choice.id}."):
+            inputs.pop(choice.id, None)
+            chosen = post.get(f"inputs.{choice.id}.choose", "").strip()
+            _put(inputs, choice.id, {"choose": chosen} if chosen else None)
     doc["inputs"] = inputs
-    doc["bonus"] = _items(post, "bonus")
-    doc["penalty"] = _items(post, "penalty")
+    for key in ("bonus", "penalty"):
+        doc[key] = _items(post, key) if _posted(post, f"{key}.") else base.get(key, [])
     text = dict(base.get("text") or {}) if isinstance(base.get("text"), dict) else {}
     for key, _ in spec.sections:
         if f"text.{key}" in post:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ...core.errors import JixiaoError, NotFound
+from ..errors import Invalid
 from ...core.spec import evaluation_spec
 from ...core.workflow import BY_ACTION, STATE_ZH, Context, Role, State, allowed
 from ...services.scoring import score_json
@@ -74,10 +75,29 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _labels(sub: Submission) -> dict[str, str]:
+    """Field paths → the Chinese names a unit knows them by (数据表 figures and indicators)."""
+    spec = evaluation_spec(ops.framework_for(sub.task.framework_id))
+    labels = {f"data.{f.id}": f"数据“{f.label}”" for f in spec.figures}
+    labels.update({f"inputs.{leaf.id}": f"指标“{leaf.name}”" for leaf in spec.leaves})
+    return labels
+
+
+def _humanise(message: str, path: str, labels: dict[str, str]) -> str:
+    """A message that starts with its internal path starts with the field's Chinese name instead."""
+    field = forms.field_path(path)
+    for key in (field, field.rsplit(".", 1)[0]):
+        if key in labels and message.startswith(path):
+            return labels[key] + message[len(path):]
+    return message
+
+
 def _panel(sub: Submission, scored: Any) -> dict[str, Any]:
     """What the live score panel shows: total, grade, caps, per-indicator scores and issues by field."""
     data = score_json(scored)
-    issues = [{**i, "field": forms.field_path(i["path"])} for i in data["issues"]]
+    labels = _labels(sub)
+    issues = [{**i, "field": forms.field_path(i["path"]), "message": _humanise(i["message"], i["path"], labels)}
+              for i in data["issues"]]
     return {"score": data, "issues": issues,
             "errors": [i for i in issues if i["severity"] == "error"],
             "warnings": [i for i in issues if i["severity"] != "error"],
@@ -97,6 +117,12 @@ def _actions(request: HttpRequest, sub: Submission) -> list[dict[str, str]]:
     return [{"action": a, "name": BY_ACTION[a].name_zh, "needs_comment": a in needs} for a in names]
 
 
+def _transition(t: Any) -> dict[str, Any]:
+    name = BY_ACTION[t.action].name_zh if t.action in BY_ACTION else t.action
+    return {"at": t.at, "actor": t.actor.get_username() if t.actor else "—", "name": name,
+            "to": STATE_ZH[State(t.to_status)], "comment": t.comment}
+
+
 def _page(request: HttpRequest, sub: Submission) -> dict[str, Any]:
     doc = ops.current_doc(sub)
     framework = ops.framework_for(sub.task.framework_id)
@@ -111,8 +137,11 @@ def _page(request: HttpRequest, sub: Submission) -> dict[str, Any]:
         "bonus_rows": forms.items_of(doc, "bonus"), "penalty_rows": forms.items_of(doc, "penalty"),
         "editable": editable, "actions": _actions(request, sub), "comments": comments,
         "comments_by_indicator": {c.indicator for c in comments if c.indicator},
-        "transitions": sub.transitions.select_related("actor"), "versions": sub.versions.all(),
+        "transitions": [_transition(t) for t in sub.transitions.select_related("actor")],
+        "versions": sub.versions.all(),
         "pdf": pdf_state(sub) if not ops.errors_of(scored) and sub.evaluation else None,
+        "has_last_year": editable and ops.last_year(sub) is not None,
+        "extra_figures_filled": any(f"data.{f.id}" in forms.form_values(doc) for f in spec.figures if not f.scored),
         **_panel(sub, scored),
     }
 
@@ -139,7 +168,10 @@ def save(request: HttpRequest, submission_id: int) -> HttpResponse:
         return _save_error("页面缺少版本号，请刷新页面")
     except JixiaoError as error:
         return _save_error(error.message)
-    context = {"sub": saved.submission, "saved_at": timezone.localtime(), **_panel(saved.submission, saved.scored)}
+    fresh = saved.submission
+    context = {"sub": fresh, "saved_at": timezone.localtime(), "badge": STATUS_BADGE[fresh.status],
+               "status_zh": STATE_ZH[fresh.state], "files_oob": True,
+               "pdf": pdf_state(fresh) if not ops.errors_of(saved.scored) else None, **_panel(fresh, saved.scored)}
     return render(request, "jixiao/_panel.html", context)
 
 
@@ -168,6 +200,49 @@ def act(request: HttpRequest, submission_id: int) -> HttpResponse:
         name = BY_ACTION[action].name_zh if action in BY_ACTION else action
         messages.success(request, f"已{name}")
     return redirect("submission", submission_id=sub.pk)
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("_version", ""))
+    except ValueError:
+        raise Invalid("页面缺少版本号，请刷新页面后再试") from None
+
+
+@login_required
+@require_POST
+def import_figures(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Figures from an uploaded 数据表 .xlsx (jixiao's own workbook or a two-column label/value sheet)."""
+    sub = _get(request, submission_id)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise Invalid("请选择要导入的 Excel（.xlsx）文件")
+        if upload.size > 20 * 1024 * 1024:
+            raise Invalid(f"{upload.name}：文件超过 20 MB")
+        saved, imported = ops.import_figures(request.user, sub, upload.read(), upload.name, _version(request))
+    except JixiaoError as error:
+        messages.error(request, error.message)
+        return redirect("submission", submission_id=sub.pk)
+    messages.success(request, f"已从 {upload.name} 导入 {len(imported.values)} 项数据并保存")
+    for issue in imported.issues[:20]:
+        (messages.error if issue.severity.value == "error" else messages.warning)(request, issue.message)
+    return redirect("submission", submission_id=saved.submission.pk)
+
+
+@login_required
+@require_POST
+def copy_last_year(request: HttpRequest, submission_id: int) -> HttpResponse:
+    sub = _get(request, submission_id)
+    try:
+        saved, copied = ops.copy_last_year(request.user, sub, _version(request))
+    except JixiaoError as error:
+        messages.error(request, error.message)
+        return redirect("submission", submission_id=sub.pk)
+    labels = _labels(sub)
+    names = "、".join(labels.get(p, p) for p in copied) or "没有可复制的内容（相关项目已填写）"
+    messages.success(request, f"已从上年已审核通过的填报复制：{names}")
+    return redirect("submission", submission_id=saved.submission.pk)
 
 
 @login_required

@@ -64,7 +64,25 @@
 
   document.addEventListener("DOMContentLoaded", refresh);
   document.addEventListener("htmx:afterSettle", refresh);
+  function addRow(button) {
+    var key = button.dataset.key;
+    var rows = document.querySelectorAll('[data-path^="' + key + '."]');
+    var last = rows[rows.length - 1];
+    var next = rows.length;
+    var row = last.cloneNode(true);
+    row.dataset.path = key + "." + next;
+    row.querySelectorAll("input").forEach(function (input) {
+      input.name = input.name.replace(/\.\d+\./, "." + next + ".");
+      input.value = "";
+    });
+    row.querySelectorAll(".jx-issue").forEach(function (el) { el.remove(); });
+    last.after(row);
+    row.querySelector("input").focus();
+  }
+
   document.addEventListener("click", function (event) {
+    var add = event.target.closest(".jx-add-row");
+    if (add) { addRow(add); return; }
     var link = event.target.closest(".jx-goto");
     if (!link) { return; }
     event.preventDefault();
