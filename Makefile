@@ -9,15 +9,16 @@ $(BIN)/jixiao: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: venv demo test lint bench system-deps fast test-compiled
+.PHONY: venv demo test test-pg lint bench system-deps fast test-compiled
 venv: $(BIN)/jixiao
 
-demo: venv
-	$(BIN)/jixiao score examples/lechang-2023.yaml
+# The web application on embedded defaults: SQLite under ./jixiao-data, demo bureau, units and accounts.
+demo: venv system-deps
+	$(BIN)/jixiao serve --demo --addr $(or $(ADDR),127.0.0.1:8000)
 
-# LibreOffice and CJK fonts for .pdf output and the workbook recompute test; skipped where apt is unavailable.
+# LibreOffice and CJK fonts for .pdf output, Chromium for the browser tests; skipped where apt is unavailable.
 system-deps:
-	-@bash scripts/install-system-deps || echo "未能安装 LibreOffice/中文字体：PDF 相关测试将跳过"
+	-@bash scripts/install-system-deps || echo "未能安装 LibreOffice/中文字体/Chromium：PDF 与浏览器测试将跳过"
 
 lint: venv
 	$(BIN)/ruff check src tests bench scripts setup.py
@@ -27,6 +28,11 @@ lint: venv
 test: system-deps lint
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory test-compiled
+
+# The web tests again on PostgreSQL (CI runs this too; the machine's server at 127.0.0.1:5432).
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+test-pg: venv
+	JIXIAO_DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/web -p no:cacheprovider
 
 # The scoring core compiled with mypyc (setup.py, docs/performance.md), installed apart in build/fast:
 # the source tree stays pure Python, and only commands run with PYTHONPATH=build/fast use it.

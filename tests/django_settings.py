@@ -5,9 +5,11 @@ import tempfile
 
 os.environ.setdefault("JIXIAO_HOME", tempfile.mkdtemp(prefix="jixiao-test-"))
 os.environ.setdefault("JIXIAO_TASKS", "immediate")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in the test thread
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs an event loop in the test thread
 
-from jixiao.web.settings import *  # noqa: E402,F403
+from jixiao.web.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests only
 ALLOWED_HOSTS = ["*"]

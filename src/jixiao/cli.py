@@ -405,6 +405,43 @@ def _load(table: str) -> Loaded:
         fail(error)
 
 
+web_app = typer.Typer(no_args_is_help=True, help="网页应用：为用户生成 API 令牌。")
+app.add_typer(web_app, name="web")
+
+
+@app.command()
+def serve(
+    demo: Annotated[
+        bool, typer.Option("--demo", help="数据库为空时载入演示数据（一个财政局、三个示例单位及其任务）")
+    ] = False,
+    addr: Annotated[str, typer.Option("--addr", help="监听地址，主机:端口")] = "127.0.0.1:8000",
+) -> None:
+    """运行网页应用：应用数据库迁移、按需载入演示数据并提供服务（默认 SQLite，数据在 JIXIAO_HOME，默认 ./jixiao-data；
+    设置 JIXIAO_DATABASE_URL=postgres://… 使用 PostgreSQL）。"""
+    from .web import server
+
+    try:
+        server.parse_addr(addr)
+    except ValueError as error:
+        err.print(f"[red]错误[/red]：{esc(error)}")
+        raise typer.Exit(2) from None
+    server.serve(addr, demo, say=lambda text: out.print(esc(text)))
+
+
+@web_app.command("token")
+def web_token(user: Annotated[str, typer.Argument(help="用户名")]) -> None:
+    """为用户生成新的个人 API 令牌（最后一行即令牌，只显示一次）。"""
+    from .web import server
+
+    try:
+        token = server.token(user)
+    except LookupError as error:
+        err.print(f"[red]错误[/red]：{esc(error)}")
+        raise typer.Exit(2) from None
+    out.print(f"已为 {esc(user)} 生成 API 令牌（请求头 Authorization: Bearer 令牌）：")
+    print(token)
+
+
 def main() -> None:
     """Entry point: bugs print a short Chinese message (set JIXIAO_DEBUG=1 for the traceback)."""
     try:

@@ -55,12 +55,14 @@ class Api:
         return self.client.put(path, data, content_type="application/json", headers=headers)
 
     def post(self, path: str, body: Any) -> Any:
-        return self.client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json",
-                                headers=self._headers())
+        return self.client.post(
+            path, json.dumps(body, ensure_ascii=False), content_type="application/json", headers=self._headers()
+        )
 
     def act(self, sid: int, action: str, comment: str = "", comments: list[dict[str, str]] | None = None) -> Any:
-        return self.post(f"/api/submissions/{sid}/actions", {"action": action, "comment": comment,
-                                                               "comments": comments or []})
+        return self.post(
+            f"/api/submissions/{sid}/actions", {"action": action, "comment": comment, "comments": comments or []}
+        )
 
 
 @pytest.fixture

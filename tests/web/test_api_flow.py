@@ -123,15 +123,21 @@ def test_the_whole_year(api) -> None:
     assert head.act(sid, "submit").status_code == 403
     submitted = filler.act(sid, "submit")
     assert submitted.status_code == 200 and submitted.json()["status"] == "pending_head"
-    assert filler.put(f"/api/submissions/{sid}/evaluation", example_json("lechang-2023"),
-                      submitted.json()["version"]).status_code == 409
+    assert (
+        filler.put(
+            f"/api/submissions/{sid}/evaluation", example_json("lechang-2023"), submitted.json()["version"]
+        ).status_code
+        == 409
+    )
     assert head.act(sid, "reject").status_code == 422  # a comment is required
     assert head.act(sid, "approve").json()["status"] == "submitted"
     assert bureau.act(sid, "accept").status_code == 409  # review has not started
     assert bureau.act(sid, "start_review").json()["status"] == "under_review"
     assert filler.act(sid, "withdraw").status_code == 409  # claimed by the reviewer
     assert bureau.act(sid, "return").status_code == 422
-    returned = bureau.act(sid, "return", comments=[{"indicator": "execution.funds.spending_rate", "text": "请核对支出数"}])
+    returned = bureau.act(
+        sid, "return", comments=[{"indicator": "execution.funds.spending_rate", "text": "请核对支出数"}]
+    )
     assert returned.json()["status"] == "returned"
     comments = filler.get(f"/api/submissions/{sid}").json()["comments"]
     assert comments[0]["indicator"] == "execution.funds.spending_rate" and comments[0]["text"] == "请核对支出数"
@@ -196,11 +202,14 @@ def test_audit_upload_is_for_reviewers(api) -> None:
     sid, _ = fill(api)
     docx = b"".join(api("lechang-filler").get(f"/api/submissions/{sid}/files/report.docx").streaming_content)
     upload = {"file": SimpleUploadedFile("report.docx", docx)}
-    result = api("bureau").client.post("/api/audits", upload, headers={"Authorization": f"Bearer {api('bureau').token}"})
+    result = api("bureau").client.post(
+        "/api/audits", upload, headers={"Authorization": f"Bearer {api('bureau').token}"}
+    )
     assert result.status_code == 200
     assert result.json()["format"] == "jixiao/audit@1" and result.json()["year"] == 2023
     refused = api("lechang-filler").client.post(
-        "/api/audits", {"file": SimpleUploadedFile("report.docx", docx)},
+        "/api/audits",
+        {"file": SimpleUploadedFile("report.docx", docx)},
         headers={"Authorization": f"Bearer {api('lechang-filler').token}"},
     )
     assert refused.status_code == 403

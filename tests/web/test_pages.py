@@ -38,11 +38,13 @@ def test_login_page_and_redirect(demo) -> None:
 def test_wrong_passwords_lock_the_user_name_not_the_office(demo) -> None:
     for _ in range(5):
         Client().post("/login/", {"username": "lechang-head", "password": "wrong"}, REMOTE_ADDR="10.1.1.1")
-    locked = Client().post("/login/", {"username": "lechang-head", "password": "demo-pass-2025"},
-                           REMOTE_ADDR="10.1.1.2")
+    locked = Client().post(
+        "/login/", {"username": "lechang-head", "password": "demo-pass-2025"}, REMOTE_ADDR="10.1.1.2"
+    )
     assert locked.status_code in (403, 429) and "锁定" in locked.content.decode()
-    colleague = Client().post("/login/", {"username": "lechang-filler", "password": "demo-pass-2025"},
-                              REMOTE_ADDR="10.1.1.1")
+    colleague = Client().post(
+        "/login/", {"username": "lechang-filler", "password": "demo-pass-2025"}, REMOTE_ADDR="10.1.1.1"
+    )
     assert colleague.status_code == 302  # same address, other user: not locked
 
 
@@ -56,7 +58,16 @@ def test_todo_lists_the_units_tasks_with_deadline(demo) -> None:
 
 def test_the_form_is_generated_from_the_table(demo) -> None:
     page = client_for("lechang-filler").get(f"/s/{submission_id('lechang')}/").content.decode()
-    for text in ("支出决算数", "万元", "预算编制合理性", "评分标准", "指标解释", "部门预算资金支出率", "工作职能", "加分项"):
+    for text in (
+        "支出决算数",
+        "万元",
+        "预算编制合理性",
+        "评分标准",
+        "指标解释",
+        "部门预算资金支出率",
+        "工作职能",
+        "加分项",
+    ):
         assert text in page, text
     assert 'name="data.expenditure_final"' in page
     assert 'name="inputs.budgeting.preparation.reasonableness.score"' in page
@@ -64,15 +75,25 @@ def test_the_form_is_generated_from_the_table(demo) -> None:
 
 def post_form(client: Client, sid: int, fields: dict[str, str]) -> str:
     version = Submission.objects.get(pk=sid).lock_version
-    return client.post(f"/s/{sid}/save", {"_version": str(version), **fields}, headers={"HX-Request": "true"}
-                       ).content.decode()
+    return client.post(
+        f"/s/{sid}/save", {"_version": str(version), **fields}, headers={"HX-Request": "true"}
+    ).content.decode()
 
 
 def test_numbers_pasted_from_excel_are_accepted(demo) -> None:
     sid = submission_id("lechang")
     client = client_for("lechang-filler")
-    post_form(client, sid, {"data.expenditure_final": "1,234.50", "data.expenditure_budget": "１２３４．５",
-                            "data.satisfaction": "95%", "data.income_final": "912.97万元", "fill_date": "2024年5月21日"})
+    post_form(
+        client,
+        sid,
+        {
+            "data.expenditure_final": "1,234.50",
+            "data.expenditure_budget": "１２３４．５",
+            "data.satisfaction": "95%",
+            "data.income_final": "912.97万元",
+            "fill_date": "2024年5月21日",
+        },
+    )
     doc = Submission.objects.get(pk=sid).evaluation
     assert doc["data"]["expenditure_final"] == 1234.5 and doc["data"]["expenditure_budget"] == 1234.5
     assert doc["data"]["satisfaction"] == 95 and doc["data"]["income_final"] == 912.97
@@ -90,8 +111,9 @@ def test_a_stale_form_is_refused_without_overwriting(demo) -> None:
     sid = submission_id("lechang")
     first, second = client_for("lechang-filler"), client_for("lechang-filler")
     post_form(first, sid, {"text.other": "甲的修改"})
-    stale = second.post(f"/s/{sid}/save", {"_version": "0", "text.other": "乙基于旧页面的修改"},
-                        headers={"HX-Request": "true"})
+    stale = second.post(
+        f"/s/{sid}/save", {"_version": "0", "text.other": "乙基于旧页面的修改"}, headers={"HX-Request": "true"}
+    )
     assert "未保存" in stale.content.decode() and stale["HX-Retarget"] == "#save-status"
     assert Submission.objects.get(pk=sid).evaluation["text"]["other"] == "甲的修改"
     assert EditRecord.objects.filter(submission_id=sid).count() == 1
@@ -104,8 +126,9 @@ def test_the_live_panel_shows_total_and_grade(demo) -> None:
     client_api_version = Submission.objects.get(pk=sid).lock_version
     from jixiao.web.filing import ops
 
-    ops.save(get_user_model().objects.get(username="lechang-filler"), Submission.objects.get(pk=sid), doc,
-             client_api_version)
+    ops.save(
+        get_user_model().objects.get(username="lechang-filler"), Submission.objects.get(pk=sid), doc, client_api_version
+    )
     panel = post_form(client, sid, {"text.other": "无"})
     assert 'id="total">100' in panel and "优" in panel and "已自动保存" in panel
 
@@ -118,27 +141,37 @@ def test_figures_imported_from_the_workbook(demo) -> None:
     workbook = ev.workbook_bytes(ev.source_of(scored, doc))
     sid = submission_id("lechang")
     client = client_for("lechang-filler")
-    response = client.post(f"/s/{sid}/import", {"_version": "0", "file": SimpleUploadedFile("数据表.xlsx", workbook)},
-                           follow=True)
+    response = client.post(
+        f"/s/{sid}/import", {"_version": "0", "file": SimpleUploadedFile("数据表.xlsx", workbook)}, follow=True
+    )
     assert "导入" in response.content.decode()
     data = Submission.objects.get(pk=sid).evaluation["data"]
     assert data["expenditure_final"] == 912.97
-    bad = client.post(f"/s/{sid}/import", {"_version": "1", "file": SimpleUploadedFile("坏.xlsx", b"not a zip")},
-                      follow=True).content.decode()
+    bad = client.post(
+        f"/s/{sid}/import", {"_version": "1", "file": SimpleUploadedFile("坏.xlsx", b"not a zip")}, follow=True
+    ).content.decode()
     assert "不是有效的 Excel" in bad
 
 
 def test_start_from_last_year_copies_what_still_applies(demo) -> None:
     sid = submission_id("lechang")
     current = Submission.objects.get(pk=sid)
-    earlier = Task.objects.create(name="2022年度", year=2022, framework_id="lechang-2023",
-                                  deadline=timezone.now() - timedelta(days=300))
+    earlier = Task.objects.create(
+        name="2022年度", year=2022, framework_id="lechang-2023", deadline=timezone.now() - timedelta(days=300)
+    )
     previous = Submission.objects.create(task=earlier, unit=current.unit)
     old = example_json("lechang-2023") | {"year": 2022}
     old["data"]["carryover_end"] = 12.5
     version = SubmissionVersion.objects.create(
-        submission=previous, number=1, lock_version=1, evaluation=old, evaluation_sha256="x", score={},
-        framework_id="lechang-2023", framework_sha256="y")
+        submission=previous,
+        number=1,
+        lock_version=1,
+        evaluation=old,
+        evaluation_sha256="x",
+        score={},
+        framework_id="lechang-2023",
+        framework_sha256="y",
+    )
     Submission.objects.filter(pk=previous.pk).update(status="accepted", accepted_version=version)
     client = client_for("lechang-filler")
     post_form(client, sid, {"unit.head": "新负责人"})
@@ -156,7 +189,9 @@ def test_pages_load_nothing_from_outside_and_send_csp(demo) -> None:
     html = page.content.decode()
     for tag in re.findall(r"<script[^>]*>", html):
         assert "src=" in tag or 'type="application/json"' in tag, f"inline script: {tag}"
-    for path in list((WEB / "front" / "templates").rglob("*.html")) + list((WEB / "front" / "static" / "jixiao").rglob("*")):
+    for path in list((WEB / "front" / "templates").rglob("*.html")) + list(
+        (WEB / "front" / "static" / "jixiao").rglob("*")
+    ):
         text = path.read_text(encoding="utf-8").replace("http://www.w3.org/2000/svg", "")  # an XML namespace
         assert not re.search(r"https?://", text), path
 

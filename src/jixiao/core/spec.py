@@ -148,10 +148,10 @@ def leaf_spec(leaf: Indicator, trail: tuple[str, ...]) -> LeafSpec:
     assert rule is not None
     options: tuple[tuple[int, str, str], ...] = ()
     if rule.type == "checklist":
-        options = tuple((i, item.text, _points(item.points)) for i, item in enumerate(rule.items))  # type: ignore[union-attr]
+        options = tuple((i, item.text, _points(item.points)) for i, item in enumerate(rule.items))
     elif rule.type == "categorical":
-        options = tuple((i, o.text, _points(o.score)) for i, o in enumerate(rule.options))  # type: ignore[union-attr]
-    tiers = tuple(t.name for t in rule.tiers) if rule.type == "judgement" else ()  # type: ignore[union-attr]
+        options = tuple((i, o.text, _points(o.score)) for i, o in enumerate(rule.options))
+    tiers = tuple(t.name for t in rule.tiers) if rule.type == "judgement" else ()
     return LeafSpec(
         id=leaf.id,
         name=leaf.name,

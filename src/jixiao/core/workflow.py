@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class State(str, Enum):
+class State(StrEnum):
     NOT_STARTED = "not_started"
     DRAFT = "draft"
     PENDING_HEAD = "pending_head"
@@ -25,7 +25,7 @@ class State(str, Enum):
     EXEMPTED = "exempted"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     FILLER = "filler"
     HEAD = "head"
     REVIEWER = "reviewer"
@@ -79,7 +79,9 @@ class Transition:
     guards: tuple[str, ...] = ()
 
 
-def _t(action: str, name: str, sources: Iterable[State], target: State | None, roles: Iterable[Role], *guards: str) -> Transition:
+def _t(
+    action: str, name: str, sources: Iterable[State], target: State | None, roles: Iterable[Role], *guards: str
+) -> Transition:
     return Transition(action, name, frozenset(sources), target, frozenset(roles), guards)
 
 
@@ -171,7 +173,9 @@ def mermaid() -> str:
     """The transition table as a Mermaid state diagram (docs/workflow.md is generated from it)."""
     lines = ["stateDiagram-v2"]
     for t in TRANSITIONS:
-        targets = [t.target] if t.target else ([S.DRAFT, S.RETURNED] if t.action == "save" else [S.PENDING_HEAD, S.SUBMITTED])
+        targets = (
+            [t.target] if t.target else ([S.DRAFT, S.RETURNED] if t.action == "save" else [S.PENDING_HEAD, S.SUBMITTED])
+        )
         for source in sorted(t.sources, key=list(State).index):
             for target in targets:
                 if t.action == "save" and (source is S.RETURNED) != (target is S.RETURNED):

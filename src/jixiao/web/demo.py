@@ -69,9 +69,14 @@ def load_demo(force: bool = False) -> list[tuple[str, str]]:
         bureau.profile.scope.add(unit)  # type: ignore[attr-defined]
         framework = framework_for(u.table)
         task = Task.objects.create(
-            name=f"{u.year}年度部门整体支出绩效自评（{unit.name}）", year=u.year, framework_id=framework.id,
-            framework_version=framework.version, framework_sha256=framework.sha256, deadline=deadline,
-            head_step=True, instructions=INSTRUCTIONS,
+            name=f"{u.year}年度部门整体支出绩效自评（{unit.name}）",
+            year=u.year,
+            framework_id=framework.id,
+            framework_version=framework.version,
+            framework_sha256=framework.sha256,
+            deadline=deadline,
+            head_step=True,
+            instructions=INSTRUCTIONS,
         )
         task.units.add(unit)
         Submission.objects.create(task=task, unit=unit)

@@ -43,17 +43,13 @@ class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField("角色", max_length=16, choices=ROLE_CHOICES)
     unit = models.ForeignKey(Unit, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT)
-    scope = models.ManyToManyField(
-        Unit, verbose_name="审核范围（主管部门）", blank=True, related_name="reviewers"
-    )
+    scope = models.ManyToManyField(Unit, verbose_name="审核范围（主管部门）", blank=True, related_name="reviewers")
     scope_all = models.BooleanField("审核全部单位", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户角色"
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(role__in=[r.value for r in Role]), name="profile_role_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(role__in=[r.value for r in Role]), name="profile_role_valid"),
             models.CheckConstraint(
                 condition=~models.Q(role__in=["filler", "head"]) | models.Q(unit__isnull=False),
                 name="profile_unit_users_have_unit",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from ninja import File, Form, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, django_auth
 
 from ...core.errors import Forbidden, JixiaoError
@@ -38,7 +39,14 @@ class BearerAuth(HttpBearer):
         return row.user
 
 
+class ChineseJSON(JSONRenderer):
+    """JSON with Chinese written as characters, not \\u escapes (readable in logs and by people)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ChineseJSON(),
     title="jixiao 绩效自评 API",
     version="1",
     description="部门整体支出绩效自评：单位填报、报送与财政局审核、公开（formats §6）",
@@ -54,8 +62,9 @@ def _domain_error(request: HttpRequest, error: JixiaoError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, error: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "请先登录，或在 Authorization 头中提供有效的 API 令牌", "issues": []},
-                               status=401)
+    return api.create_response(
+        request, {"detail": "请先登录，或在 Authorization 头中提供有效的 API 令牌", "issues": []}, status=401
+    )
 
 
 @api.exception_handler(ValidationError)
@@ -121,8 +130,13 @@ def submissions(request: HttpRequest, task: int | None = None, status: str | Non
 
 def _comments(sub: Submission) -> list[dict[str, Any]]:
     return [
-        {"indicator": c.indicator or None, "text": c.text, "author": c.author.get_username() if c.author else None,
-         "at": c.at.isoformat(), "action": c.action}
+        {
+            "indicator": c.indicator or None,
+            "text": c.text,
+            "author": c.author.get_username() if c.author else None,
+            "at": c.at.isoformat(),
+            "action": c.action,
+        }
         for c in sub.comments.select_related("author")
     ]
 
@@ -163,8 +177,11 @@ def put_evaluation(request: HttpRequest, submission_id: int) -> dict[str, Any]:
     expected = _if_match(request)
     doc = _body(request)
     saved = ops.save(user, sub, doc, expected, source="api")
-    return {"version": saved.submission.lock_version, "status": saved.submission.status,
-            "score": ops.score_json(saved.scored)}
+    return {
+        "version": saved.submission.lock_version,
+        "status": saved.submission.status,
+        "score": ops.score_json(saved.scored),
+    }
 
 
 @api.get("/submissions/{submission_id}/score", summary="当前版本的评分（formats §4）")
@@ -246,7 +263,7 @@ def public_reports(request: HttpRequest, year: int | None = None) -> list[dict[s
 def public_verify(
     request: HttpRequest,
     file: UploadedFile | None = File(None),  # noqa: B008
-    sha256: str | None = Form(None),  # noqa: B008
+    sha256: str | None = Form(None),
 ) -> dict[str, Any]:
     if file is not None:
         digest = hashlib.sha256(_read_upload(file)).hexdigest()
@@ -260,9 +277,23 @@ def public_verify(
 def verification(digest: str) -> dict[str, Any]:
     found = ops.verify(digest)
     if found is None:
-        return {"match": False, "sha256": digest, "unit": None, "year": None, "name": None, "published_at": None,
-                "withdrawn": None}
+        return {
+            "match": False,
+            "sha256": digest,
+            "unit": None,
+            "year": None,
+            "name": None,
+            "published_at": None,
+            "withdrawn": None,
+        }
     pub = found.publication
-    return {"match": True, "sha256": digest, "unit": pub.unit_name, "year": pub.year, "name": found.name,
-            "published_at": pub.published_at.isoformat(), "withdrawn": pub.withdrawn_at is not None,
-            "withdrawn_at": pub.withdrawn_at.isoformat() if pub.withdrawn_at else None}
+    return {
+        "match": True,
+        "sha256": digest,
+        "unit": pub.unit_name,
+        "year": pub.year,
+        "name": found.name,
+        "published_at": pub.published_at.isoformat(),
+        "withdrawn": pub.withdrawn_at is not None,
+        "withdrawn_at": pub.withdrawn_at.isoformat() if pub.withdrawn_at else None,
+    }

@@ -121,8 +121,12 @@ def framework_for(framework_id: str) -> Framework:
 
 def skeleton(submission: Submission) -> dict[str, Any]:
     """The document a unit starts from: format, table, year and its own name filled in."""
-    return {"format": FORMAT, "framework": submission.task.framework_id, "year": submission.task.year,
-            "unit": {"name": submission.unit.name}}
+    return {
+        "format": FORMAT,
+        "framework": submission.task.framework_id,
+        "year": submission.task.year,
+        "unit": {"name": submission.unit.name},
+    }
 
 
 def normalised(submission: Submission, doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -149,7 +153,9 @@ def score(submission: Submission, doc: Mapping[str, Any]) -> Scored:
     scored = ev.score_document(doc, TABLES, framework=submission.task.framework_id, file="")
     year = doc.get("year")
     if isinstance(year, int) and year != submission.task.year:
-        extra = Issue(Severity.ERROR, "year-mismatch", "year", f"评价年度应为任务的{submission.task.year}年，实为{year}年")
+        extra = Issue(
+            Severity.ERROR, "year-mismatch", "year", f"评价年度应为任务的{submission.task.year}年，实为{year}年"
+        )
         scored = replace(scored, issues=(*scored.issues, extra))
         if scored.scorecard is not None:
             card = replace(scored.scorecard, issues=scored.issues, base=None, total=None, grade=None, total_wording="")
@@ -236,13 +242,22 @@ def save(user: User, submission: Submission, doc: Mapping[str, Any], expected: i
         if not updated:
             raise _stale(submission, expected)
         EditRecord.objects.create(
-            submission=submission, actor=user, lock_version=expected + 1, changed=changed_paths(submission.evaluation, doc),
-            source=source, at=now,
+            submission=submission,
+            actor=user,
+            lock_version=expected + 1,
+            changed=changed_paths(submission.evaluation, doc),
+            source=source,
+            at=now,
         )
         if target is not submission.state:
             Transition.objects.create(
-                submission=submission, action="save", from_status=submission.status, to_status=target.value,
-                actor=user, lock_version=expected + 1, at=now,
+                submission=submission,
+                action="save",
+                from_status=submission.status,
+                to_status=target.value,
+                actor=user,
+                lock_version=expected + 1,
+                at=now,
             )
     submission.refresh_from_db()
     return Saved(submission, scored)
@@ -296,8 +311,13 @@ def act(user: User, submission: Submission, request: Request) -> Submission:
         if not updated:
             raise _stale(submission, expected)
         Transition.objects.create(
-            submission=submission, action=request.action, from_status=submission.status, to_status=target.value,
-            actor=user, comment=comment, lock_version=expected + 1,
+            submission=submission,
+            action=request.action,
+            from_status=submission.status,
+            to_status=target.value,
+            actor=user,
+            comment=comment,
+            lock_version=expected + 1,
         )
     submission.refresh_from_db()
     return submission
@@ -306,9 +326,7 @@ def act(user: User, submission: Submission, request: Request) -> Submission:
 def _check_submittable(user: User, submission: Submission, scored: Scored) -> None:
     """Refuse a submit with errors, listing them (after the role check, so a reviewer gets 403)."""
     _decide(user, submission, "submit", _facts(submission, {CLEAN}))
-    errors = errors_of(scored) if submission.evaluation else [
-        Issue(Severity.ERROR, "empty", "", "尚未填写任何内容")
-    ]
+    errors = errors_of(scored) if submission.evaluation else [Issue(Severity.ERROR, "empty", "", "尚未填写任何内容")]
     raise Conflict(f"评价数据仍有{len(errors)}处错误，不能报送；请先改正", tuple(errors))
 
 
@@ -317,8 +335,13 @@ def _latest_version(submission: Submission) -> SubmissionVersion | None:
 
 
 def _side_effects(
-    user: User, sub: Submission, action: str, target: State, comment: str,
-    comments: tuple[tuple[str, str], ...], expected: int,
+    user: User,
+    sub: Submission,
+    action: str,
+    target: State,
+    comment: str,
+    comments: tuple[tuple[str, str], ...],
+    expected: int,
 ) -> dict[str, Any]:
     """Rows an action writes besides the status, and the extra Submission fields it sets."""
     version = _latest_version(sub)
@@ -344,15 +367,20 @@ def _side_effects(
 
 
 def _comments(
-    user: User, sub: Submission, version: SubmissionVersion | None, action: str, comment: str,
+    user: User,
+    sub: Submission,
+    version: SubmissionVersion | None,
+    action: str,
+    comment: str,
     comments: tuple[tuple[str, str], ...],
 ) -> None:
     rows = [(indicator, text) for indicator, text in comments]
     if comment:
         rows.insert(0, ("", comment))
     for indicator, text in rows:
-        ReviewComment.objects.create(submission=sub, version=version, indicator=indicator, text=text, author=user,
-                                     action=action)
+        ReviewComment.objects.create(
+            submission=sub, version=version, indicator=indicator, text=text, author=user, action=action
+        )
 
 
 def _notify(sub: Submission, action: str, target: State) -> None:
@@ -376,9 +404,17 @@ def _snapshot(user: User, sub: Submission, expected: int) -> SubmissionVersion:
     number = (sub.versions.count() or 0) + 1
     framework = framework_for(sub.task.framework_id)
     version = SubmissionVersion.objects.create(
-        submission=sub, number=number, lock_version=expected + 1, evaluation=doc,
-        evaluation_sha256=ev.evaluation_sha256(doc), score=score_json(scored), framework_id=framework.id,
-        framework_sha256=framework.sha256, files=files, findings=findings, created_by=user,
+        submission=sub,
+        number=number,
+        lock_version=expected + 1,
+        evaluation=doc,
+        evaluation_sha256=ev.evaluation_sha256(doc),
+        score=score_json(scored),
+        framework_id=framework.id,
+        framework_sha256=framework.sha256,
+        files=files,
+        findings=findings,
+        created_by=user,
     )
     request_pdf(sub, doc)
     return version
@@ -399,14 +435,19 @@ def _publish(user: User, sub: Submission, version: SubmissionVersion) -> Publica
     )
     for kind in ("report.pdf", "report.docx", "tables.xlsx"):
         stored = GeneratedFile.objects.filter(
-            evaluation_sha256=version.evaluation_sha256, framework_sha256=version.framework_sha256, kind=kind,
+            evaluation_sha256=version.evaluation_sha256,
+            framework_sha256=version.framework_sha256,
+            kind=kind,
             status="done",
         ).first()
         if stored is None and kind != "report.pdf":
             stored = ensure_file(sub, version.evaluation, kind)
         if stored is not None:
             PublishedFile.objects.create(
-                publication=publication, name=download_name(sub, kind), kind=kind, sha256=stored.sha256,
+                publication=publication,
+                name=download_name(sub, kind),
+                kind=kind,
+                sha256=stored.sha256,
                 path=stored.path,
             )
     return publication
@@ -417,7 +458,9 @@ def _publish(user: User, sub: Submission, version: SubmissionVersion) -> Publica
 
 def download_name(sub: Submission, kind: str) -> str:
     title = f"{sub.unit.name}{sub.task.year}年度部门整体支出绩效自评"
-    return {"report.docx": f"{title}报告.docx", "report.pdf": f"{title}报告.pdf", "tables.xlsx": f"{title}数据表.xlsx"}[kind]
+    return {"report.docx": f"{title}报告.docx", "report.pdf": f"{title}报告.pdf", "tables.xlsx": f"{title}数据表.xlsx"}[
+        kind
+    ]
 
 
 def _source(sub: Submission, doc: Mapping[str, Any]) -> Any:
@@ -447,8 +490,15 @@ def ensure_file(sub: Submission, doc: Mapping[str, Any], kind: str) -> Generated
     data = ev.workbook_bytes(source) if kind == "tables.xlsx" else ev.report_bytes(source, KINDS[kind])
     sha, path = _store(data, KINDS[kind])
     stored, _ = GeneratedFile.objects.update_or_create(
-        **key, defaults={"status": "done", "sha256": sha, "path": path, "framework_id": framework.id,
-                         "updated_at": timezone.now(), "error": ""}
+        **key,
+        defaults={
+            "status": "done",
+            "sha256": sha,
+            "path": path,
+            "framework_id": framework.id,
+            "updated_at": timezone.now(),
+            "error": "",
+        },
     )
     return stored
 
@@ -478,8 +528,9 @@ def request_pdf(sub: Submission, doc: Mapping[str, Any], retry: bool = False) ->
 
 def build_pdf(file_id: int) -> None:
     """The background job's work: claim the row (pending → running), convert, store; errors kept."""
-    claimed = GeneratedFile.objects.filter(pk=file_id, status="pending").update(status="running",
-                                                                                updated_at=timezone.now())
+    claimed = GeneratedFile.objects.filter(pk=file_id, status="pending").update(
+        status="running", updated_at=timezone.now()
+    )
     if not claimed:
         return  # done, failed or taken by another worker: nothing is done twice
     stored = GeneratedFile.objects.get(pk=file_id)

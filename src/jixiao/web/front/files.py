@@ -34,8 +34,12 @@ def file_response(sub: Submission, name: str, api: bool) -> HttpResponse:
         stored = ops.ensure_file(sub, doc, name)
     from django.core.files.storage import default_storage
 
-    response = FileResponse(default_storage.open(stored.path, "rb"), as_attachment=True,
-                            filename=ops.download_name(sub, name), content_type=CONTENT_TYPES[name])
+    response = FileResponse(
+        default_storage.open(stored.path, "rb"),
+        as_attachment=True,
+        filename=ops.download_name(sub, name),
+        content_type=CONTENT_TYPES[name],
+    )
     response["X-Content-SHA256"] = stored.sha256
     return response
 
@@ -46,8 +50,9 @@ def pdf_state(sub: Submission) -> dict[str, Any] | None:
 
     doc = ops.current_doc(sub)
     framework = ops.framework_for(sub.task.framework_id)
-    row = GeneratedFile.objects.filter(evaluation_sha256=ops.ev.evaluation_sha256(doc),
-                                       framework_sha256=framework.sha256, kind="report.pdf").first()
+    row = GeneratedFile.objects.filter(
+        evaluation_sha256=ops.ev.evaluation_sha256(doc), framework_sha256=framework.sha256, kind="report.pdf"
+    ).first()
     if row is None:
         return {"status": "none"}
     return {"status": row.status, "error": row.error, "sha256": row.sha256}

@@ -42,7 +42,9 @@ def _unit(post: QueryDict, base: Mapping[str, Any]) -> dict[str, Any]:
         if name in post:
             unit[key] = post.get(name, "").strip()
     if "unit.internal_bodies" in post:
-        unit["internal_bodies"] = [b for b in re.split(r"[、,，;；\n]+", post.get("unit.internal_bodies", "")) if b.strip()]
+        unit["internal_bodies"] = [
+            b for b in re.split(r"[、,，;；\n]+", post.get("unit.internal_bodies", "")) if b.strip()
+        ]
     return {k: v for k, v in unit.items() if v not in ("", None)}
 
 
@@ -169,8 +171,10 @@ def form_values(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 def items_of(doc: Mapping[str, Any], key: str) -> list[dict[str, str]]:
     rows = [r for r in (doc.get(key) or []) if isinstance(r, dict)]
-    shown = [{"item": _shown(r.get("item")), "points": _shown(r.get("points")), "basis": _shown(r.get("basis"))}
-             for r in rows]
+    shown = [
+        {"item": _shown(r.get("item")), "points": _shown(r.get("points")), "basis": _shown(r.get("basis"))}
+        for r in rows
+    ]
     return shown + [{"item": "", "points": "", "basis": ""} for _ in range(ITEM_ROWS)]
 
 

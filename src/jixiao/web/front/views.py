@@ -18,19 +18,25 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ...core.errors import JixiaoError, NotFound
-from ..errors import Invalid
 from ...core.spec import evaluation_spec
 from ...core.workflow import BY_ACTION, STATE_ZH, Context, Role, State, allowed
 from ...services.scoring import score_json
 from ..accounts.models import ApiToken
+from ..errors import Invalid
 from ..filing import ops
 from ..filing.models import Notice, PublishedFile, Submission
 from . import forms
 from .files import file_response, pdf_state
 
 STATUS_BADGE = {
-    "not_started": "secondary", "draft": "info", "pending_head": "warning", "submitted": "primary",
-    "under_review": "primary", "returned": "danger", "accepted": "success", "published": "success",
+    "not_started": "secondary",
+    "draft": "info",
+    "pending_head": "warning",
+    "submitted": "primary",
+    "under_review": "primary",
+    "returned": "danger",
+    "accepted": "success",
+    "published": "success",
     "exempted": "secondary",
 }
 
@@ -52,8 +58,13 @@ def _get(request: HttpRequest, submission_id: int) -> Submission:
 
 def _row(sub: Submission) -> dict[str, Any]:
     left = sub.deadline - timezone.now()
-    return {"sub": sub, "status_zh": STATE_ZH[sub.state], "badge": STATUS_BADGE[sub.status],
-            "days_left": left.days, "overdue": left.total_seconds() < 0}
+    return {
+        "sub": sub,
+        "status_zh": STATE_ZH[sub.state],
+        "badge": STATUS_BADGE[sub.status],
+        "days_left": left.days,
+        "overdue": left.total_seconds() < 0,
+    }
 
 
 @login_required
@@ -68,11 +79,18 @@ def home(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     profile = ops.profile_of(request.user)
     notices = Notice.objects.filter(unit=profile.unit, read_at__isnull=True)[:10] if profile and profile.unit_id else []
-    return render(request, "jixiao/home.html", {
-        "rows": [_row(s) for s in rows[:500]], "role": role, "is_unit": role in (Role.FILLER, Role.HEAD),
-        "notices": notices, "counts": [(s.value, STATE_ZH[s], counts.get(s.value, 0), STATUS_BADGE[s.value])
-                                       for s in State], "status": status,
-    })
+    return render(
+        request,
+        "jixiao/home.html",
+        {
+            "rows": [_row(s) for s in rows[:500]],
+            "role": role,
+            "is_unit": role in (Role.FILLER, Role.HEAD),
+            "notices": notices,
+            "counts": [(s.value, STATE_ZH[s], counts.get(s.value, 0), STATUS_BADGE[s.value]) for s in State],
+            "status": status,
+        },
+    )
 
 
 def _labels(sub: Submission) -> dict[str, str]:
@@ -88,7 +106,7 @@ def _humanise(message: str, path: str, labels: dict[str, str]) -> str:
     field = forms.field_path(path)
     for key in (field, field.rsplit(".", 1)[0]):
         if key in labels and message.startswith(path):
-            return labels[key] + message[len(path):]
+            return labels[key] + message[len(path) :]
     return message
 
 
@@ -96,15 +114,29 @@ def _panel(sub: Submission, scored: Any) -> dict[str, Any]:
     """What the live score panel shows: total, grade, caps, per-indicator scores and issues by field."""
     data = score_json(scored)
     labels = _labels(sub)
-    issues = [{**i, "field": forms.field_path(i["path"]), "message": _humanise(i["message"], i["path"], labels)}
-              for i in data["issues"]]
-    return {"score": data, "issues": issues,
-            "errors": [i for i in issues if i["severity"] == "error"],
-            "warnings": [i for i in issues if i["severity"] != "error"],
-            "live": {"indicators": {r["id"]: {"score": r["score"], "weight": r["effective_weight"],
-                                              "explanation": r["explanation"], "applicable": r["applicable"]}
-                                    for r in data["indicators"]},
-                     "issues": issues, "version": sub.lock_version}}
+    issues = [
+        {**i, "field": forms.field_path(i["path"]), "message": _humanise(i["message"], i["path"], labels)}
+        for i in data["issues"]
+    ]
+    return {
+        "score": data,
+        "issues": issues,
+        "errors": [i for i in issues if i["severity"] == "error"],
+        "warnings": [i for i in issues if i["severity"] != "error"],
+        "live": {
+            "indicators": {
+                r["id"]: {
+                    "score": r["score"],
+                    "weight": r["effective_weight"],
+                    "explanation": r["explanation"],
+                    "applicable": r["applicable"],
+                }
+                for r in data["indicators"]
+            },
+            "issues": issues,
+            "version": sub.lock_version,
+        },
+    }
 
 
 def _actions(request: HttpRequest, sub: Submission) -> list[dict[str, str]]:
@@ -119,23 +151,40 @@ def _actions(request: HttpRequest, sub: Submission) -> list[dict[str, str]]:
 
 def _transition(t: Any) -> dict[str, Any]:
     name = BY_ACTION[t.action].name_zh if t.action in BY_ACTION else t.action
-    return {"at": t.at, "actor": t.actor.get_username() if t.actor else "—", "name": name,
-            "to": STATE_ZH[State(t.to_status)], "comment": t.comment}
+    return {
+        "at": t.at,
+        "actor": t.actor.get_username() if t.actor else "—",
+        "name": name,
+        "to": STATE_ZH[State(t.to_status)],
+        "comment": t.comment,
+    }
 
 
 def _page(request: HttpRequest, sub: Submission) -> dict[str, Any]:
     doc = ops.current_doc(sub)
     framework = ops.framework_for(sub.task.framework_id)
-    spec = evaluation_spec(framework, tuple((doc.get("data") or {}).keys()) if isinstance(doc.get("data"), dict) else ())
+    spec = evaluation_spec(
+        framework, tuple((doc.get("data") or {}).keys()) if isinstance(doc.get("data"), dict) else ()
+    )
     scored = ops.score(sub, doc)
     role = ops.role_of(request.user)
-    editable = role is Role.FILLER and sub.state in (State.NOT_STARTED, State.DRAFT, State.RETURNED) \
+    editable = (
+        role is Role.FILLER
+        and sub.state in (State.NOT_STARTED, State.DRAFT, State.RETURNED)
         and timezone.now() <= sub.deadline
+    )
     comments = list(sub.comments.select_related("author"))
     return {
-        "sub": sub, "row": _row(sub), "framework": framework, "spec": spec, "values": forms.form_values(doc),
-        "bonus_rows": forms.items_of(doc, "bonus"), "penalty_rows": forms.items_of(doc, "penalty"),
-        "editable": editable, "actions": _actions(request, sub), "comments": comments,
+        "sub": sub,
+        "row": _row(sub),
+        "framework": framework,
+        "spec": spec,
+        "values": forms.form_values(doc),
+        "bonus_rows": forms.items_of(doc, "bonus"),
+        "penalty_rows": forms.items_of(doc, "penalty"),
+        "editable": editable,
+        "actions": _actions(request, sub),
+        "comments": comments,
         "comments_by_indicator": {c.indicator for c in comments if c.indicator},
         "transitions": [_transition(t) for t in sub.transitions.select_related("actor")],
         "versions": sub.versions.all(),
@@ -159,7 +208,9 @@ def save(request: HttpRequest, submission_id: int) -> HttpResponse:
     sub = _get(request, submission_id)
     framework = ops.framework_for(sub.task.framework_id)
     base = ops.current_doc(sub)
-    spec = evaluation_spec(framework, tuple((base.get("data") or {}).keys()) if isinstance(base.get("data"), dict) else ())
+    spec = evaluation_spec(
+        framework, tuple((base.get("data") or {}).keys()) if isinstance(base.get("data"), dict) else ()
+    )
     doc = forms.document_from_post(request.POST, spec, base)
     try:
         expected = int(request.POST.get("_version", ""))
@@ -169,9 +220,15 @@ def save(request: HttpRequest, submission_id: int) -> HttpResponse:
     except JixiaoError as error:
         return _save_error(error.message)
     fresh = saved.submission
-    context = {"sub": fresh, "saved_at": timezone.localtime(), "badge": STATUS_BADGE[fresh.status],
-               "status_zh": STATE_ZH[fresh.state], "files_oob": True,
-               "pdf": pdf_state(fresh) if not ops.errors_of(saved.scored) else None, **_panel(fresh, saved.scored)}
+    context = {
+        "sub": fresh,
+        "saved_at": timezone.localtime(),
+        "badge": STATUS_BADGE[fresh.status],
+        "status_zh": STATE_ZH[fresh.state],
+        "files_oob": True,
+        "pdf": pdf_state(fresh) if not ops.errors_of(saved.scored) else None,
+        **_panel(fresh, saved.scored),
+    }
     return render(request, "jixiao/_panel.html", context)
 
 
@@ -284,10 +341,16 @@ def profile(request: HttpRequest) -> HttpResponse:
     token = None
     if request.method == "POST":
         token = ApiToken.issue(request.user, request.POST.get("label", "网页生成")[:100])
-    return render(request, "jixiao/profile.html", {
-        "role": ops.role_of(request.user), "profile": ops.profile_of(request.user), "token": token,
-        "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
-    })
+    return render(
+        request,
+        "jixiao/profile.html",
+        {
+            "role": ops.role_of(request.user),
+            "profile": ops.profile_of(request.user),
+            "token": token,
+            "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
+        },
+    )
 
 
 # --------------------------------------------------------------------------- public

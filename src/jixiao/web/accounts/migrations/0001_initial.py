@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,49 +15,124 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('label', models.CharField(blank=True, max_length=100, verbose_name='用途')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='最近使用')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("label", models.CharField(blank=True, max_length=100, verbose_name="用途")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="创建时间")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="最近使用")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API 令牌',
-                'verbose_name_plural': 'API 令牌',
+                "verbose_name": "API 令牌",
+                "verbose_name_plural": "API 令牌",
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, unique=True, verbose_name='单位编码')),
-                ('name', models.CharField(max_length=200, verbose_name='单位名称')),
-                ('level', models.CharField(blank=True, choices=[('省级', '省级'), ('市级', '市级'), ('县级', '县级'), ('区级', '区级'), ('乡镇', '乡镇')], max_length=8, verbose_name='单位级次')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='subunits', to='accounts.unit', verbose_name='主管部门')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=64, unique=True, verbose_name="单位编码")),
+                ("name", models.CharField(max_length=200, verbose_name="单位名称")),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("省级", "省级"),
+                            ("市级", "市级"),
+                            ("县级", "县级"),
+                            ("区级", "区级"),
+                            ("乡镇", "乡镇"),
+                        ],
+                        max_length=8,
+                        verbose_name="单位级次",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subunits",
+                        to="accounts.unit",
+                        verbose_name="主管部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位',
-                'verbose_name_plural': '单位',
-                'ordering': ['code'],
+                "verbose_name": "单位",
+                "verbose_name_plural": "单位",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('filler', '填报人'), ('head', '单位负责人'), ('reviewer', '财政局审核人员'), ('admin', '管理员')], max_length=16, verbose_name='角色')),
-                ('scope_all', models.BooleanField(default=False, verbose_name='审核全部单位')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
-                ('scope', models.ManyToManyField(blank=True, related_name='reviewers', to='accounts.unit', verbose_name='审核范围（主管部门）')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='accounts.unit', verbose_name='所属单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("filler", "填报人"),
+                            ("head", "单位负责人"),
+                            ("reviewer", "财政局审核人员"),
+                            ("admin", "管理员"),
+                        ],
+                        max_length=16,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("scope_all", models.BooleanField(default=False, verbose_name="审核全部单位")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="profile", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "scope",
+                    models.ManyToManyField(
+                        blank=True, related_name="reviewers", to="accounts.unit", verbose_name="审核范围（主管部门）"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.unit",
+                        verbose_name="所属单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户角色',
-                'verbose_name_plural': '用户角色',
-                'constraints': [models.CheckConstraint(condition=models.Q(('role__in', ['filler', 'head', 'reviewer', 'admin'])), name='profile_role_valid'), models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['filler', 'head']), _negated=True), ('unit__isnull', False), _connector='OR'), name='profile_unit_users_have_unit')],
+                "verbose_name": "用户角色",
+                "verbose_name_plural": "用户角色",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("role__in", ["filler", "head", "reviewer", "admin"])),
+                        name="profile_role_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("role__in", ["filler", "head"]), _negated=True),
+                            ("unit__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="profile_unit_users_have_unit",
+                    ),
+                ],
             },
         ),
     ]

@@ -7,239 +7,413 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GeneratedFile',
+            name="GeneratedFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('evaluation_sha256', models.CharField(max_length=64)),
-                ('framework_sha256', models.CharField(max_length=64)),
-                ('kind', models.CharField(max_length=16)),
-                ('framework_id', models.CharField(blank=True, max_length=100)),
-                ('evaluation', models.JSONField(blank=True, null=True)),
-                ('status', models.CharField(default='pending', max_length=8)),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('path', models.CharField(blank=True, max_length=200)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("evaluation_sha256", models.CharField(max_length=64)),
+                ("framework_sha256", models.CharField(max_length=64)),
+                ("kind", models.CharField(max_length=16)),
+                ("framework_id", models.CharField(blank=True, max_length=100)),
+                ("evaluation", models.JSONField(blank=True, null=True)),
+                ("status", models.CharField(default="pending", max_length=8)),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("path", models.CharField(blank=True, max_length=200)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('evaluation_sha256', 'framework_sha256', 'kind'), name='generated_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("evaluation_sha256", "framework_sha256", "kind"), name="generated_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit_name', models.CharField(max_length=200)),
-                ('year', models.PositiveIntegerField()),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_reason', models.TextField(blank=True)),
-                ('published_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("unit_name", models.CharField(max_length=200)),
+                ("year", models.PositiveIntegerField()),
+                ("published_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_reason", models.TextField(blank=True)),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公开记录',
-                'verbose_name_plural': '公开记录',
-                'ordering': ['-published_at'],
+                "verbose_name": "公开记录",
+                "verbose_name_plural": "公开记录",
+                "ordering": ["-published_at"],
             },
         ),
         migrations.CreateModel(
-            name='PublishedFile',
+            name="PublishedFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(max_length=16)),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('path', models.CharField(max_length=200)),
-                ('publication', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='files', to='filing.publication')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("kind", models.CharField(max_length=16)),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                ("path", models.CharField(max_length=200)),
+                (
+                    "publication",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="files", to="filing.publication"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('not_started', '未填报'), ('draft', '填报中'), ('pending_head', '待单位负责人审核'), ('submitted', '已报送，待审核'), ('under_review', '审核中'), ('returned', '已退回'), ('accepted', '审核通过'), ('published', '已公开'), ('exempted', '免报')], default='not_started', max_length=16, verbose_name='状态')),
-                ('lock_version', models.PositiveIntegerField(default=0, verbose_name='版本')),
-                ('evaluation', models.JSONField(blank=True, null=True, verbose_name='评价数据')),
-                ('evaluation_sha256', models.CharField(blank=True, max_length=64)),
-                ('total', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='总分')),
-                ('grade', models.CharField(blank=True, max_length=8, verbose_name='等级')),
-                ('error_count', models.PositiveIntegerField(default=0, verbose_name='错误数')),
-                ('extended_until', models.DateTimeField(blank=True, null=True, verbose_name='延期至')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='公开时间')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='更新时间')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='accounts.unit', verbose_name='单位')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "未填报"),
+                            ("draft", "填报中"),
+                            ("pending_head", "待单位负责人审核"),
+                            ("submitted", "已报送，待审核"),
+                            ("under_review", "审核中"),
+                            ("returned", "已退回"),
+                            ("accepted", "审核通过"),
+                            ("published", "已公开"),
+                            ("exempted", "免报"),
+                        ],
+                        default="not_started",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("lock_version", models.PositiveIntegerField(default=0, verbose_name="版本")),
+                ("evaluation", models.JSONField(blank=True, null=True, verbose_name="评价数据")),
+                ("evaluation_sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "total",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name="总分"),
+                ),
+                ("grade", models.CharField(blank=True, max_length=8, verbose_name="等级")),
+                ("error_count", models.PositiveIntegerField(default=0, verbose_name="错误数")),
+                ("extended_until", models.DateTimeField(blank=True, null=True, verbose_name="延期至")),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="公开时间")),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="更新时间")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="accounts.unit",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位填报',
-                'verbose_name_plural': '单位填报',
-                'ordering': ['task_id', 'unit__code'],
+                "verbose_name": "单位填报",
+                "verbose_name_plural": "单位填报",
+                "ordering": ["task_id", "unit__code"],
             },
         ),
         migrations.AddField(
-            model_name='publication',
-            name='submission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publications', to='filing.submission'),
+            model_name="publication",
+            name="submission",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="publications", to="filing.submission"
+            ),
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='accounts.unit')),
-                ('submission', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='filing.submission')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.CharField(max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="notices", to="accounts.unit"
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to="filing.submission"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='EditRecord',
+            name="EditRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('lock_version', models.PositiveIntegerField()),
-                ('changed', models.JSONField(default=list)),
-                ('source', models.CharField(default='form', max_length=16)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='edits', to='filing.submission')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("lock_version", models.PositiveIntegerField()),
+                ("changed", models.JSONField(default=list)),
+                ("source", models.CharField(default="form", max_length=16)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="edits", to="filing.submission"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '修改记录',
-                'verbose_name_plural': '修改记录',
-                'ordering': ['at', 'id'],
+                "verbose_name": "修改记录",
+                "verbose_name_plural": "修改记录",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SubmissionVersion',
+            name="SubmissionVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='第几次报送')),
-                ('lock_version', models.PositiveIntegerField()),
-                ('evaluation', models.JSONField()),
-                ('evaluation_sha256', models.CharField(max_length=64)),
-                ('score', models.JSONField()),
-                ('framework_id', models.CharField(max_length=100)),
-                ('framework_sha256', models.CharField(max_length=64)),
-                ('files', models.JSONField(default=dict)),
-                ('findings', models.JSONField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='filing.submission')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(verbose_name="第几次报送")),
+                ("lock_version", models.PositiveIntegerField()),
+                ("evaluation", models.JSONField()),
+                ("evaluation_sha256", models.CharField(max_length=64)),
+                ("score", models.JSONField()),
+                ("framework_id", models.CharField(max_length=100)),
+                ("framework_sha256", models.CharField(max_length=64)),
+                ("files", models.JSONField(default=dict)),
+                ("findings", models.JSONField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="versions", to="filing.submission"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报送版本',
-                'verbose_name_plural': '报送版本',
-                'ordering': ['submission_id', 'number'],
-            },
-        ),
-        migrations.AddField(
-            model_name='submission',
-            name='accepted_version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='filing.submissionversion'),
-        ),
-        migrations.CreateModel(
-            name='ReviewComment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(blank=True, max_length=200, verbose_name='指标')),
-                ('text', models.TextField(verbose_name='意见')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('action', models.CharField(blank=True, max_length=32)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='comments', to='filing.submission')),
-                ('version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='filing.submissionversion')),
-            ],
-            options={
-                'verbose_name': '审核意见',
-                'verbose_name_plural': '审核意见',
-                'ordering': ['at', 'id'],
-            },
-        ),
-        migrations.AddField(
-            model_name='publication',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publications', to='filing.submissionversion'),
-        ),
-        migrations.CreateModel(
-            name='Task',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='任务名称')),
-                ('year', models.PositiveIntegerField(verbose_name='评价年度')),
-                ('framework_id', models.CharField(max_length=100, verbose_name='评分表')),
-                ('framework_version', models.PositiveIntegerField(default=1, verbose_name='评分表版本')),
-                ('framework_sha256', models.CharField(blank=True, max_length=64, verbose_name='评分表哈希')),
-                ('deadline', models.DateTimeField(verbose_name='填报截止时间')),
-                ('head_step', models.BooleanField(default=True, verbose_name='需单位负责人审核')),
-                ('instructions', models.TextField(blank=True, verbose_name='填报说明')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('units', models.ManyToManyField(blank=True, related_name='tasks', to='accounts.unit', verbose_name='填报单位')),
-            ],
-            options={
-                'verbose_name': '年度任务',
-                'verbose_name_plural': '年度任务',
-                'ordering': ['-year', 'id'],
+                "verbose_name": "报送版本",
+                "verbose_name_plural": "报送版本",
+                "ordering": ["submission_id", "number"],
             },
         ),
         migrations.AddField(
-            model_name='submission',
-            name='task',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='filing.task', verbose_name='任务'),
+            model_name="submission",
+            name="accepted_version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="filing.submissionversion",
+            ),
         ),
         migrations.CreateModel(
-            name='Transition',
+            name="ReviewComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=32)),
-                ('from_status', models.CharField(max_length=16)),
-                ('to_status', models.CharField(max_length=16)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('comment', models.TextField(blank=True)),
-                ('lock_version', models.PositiveIntegerField()),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transitions', to='filing.submission')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("indicator", models.CharField(blank=True, max_length=200, verbose_name="指标")),
+                ("text", models.TextField(verbose_name="意见")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("action", models.CharField(blank=True, max_length=32)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="comments", to="filing.submission"
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="filing.submissionversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '流转记录',
-                'verbose_name_plural': '流转记录',
-                'ordering': ['at', 'id'],
+                "verbose_name": "审核意见",
+                "verbose_name_plural": "审核意见",
+                "ordering": ["at", "id"],
+            },
+        ),
+        migrations.AddField(
+            model_name="publication",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="publications", to="filing.submissionversion"
+            ),
+        ),
+        migrations.CreateModel(
+            name="Task",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="任务名称")),
+                ("year", models.PositiveIntegerField(verbose_name="评价年度")),
+                ("framework_id", models.CharField(max_length=100, verbose_name="评分表")),
+                ("framework_version", models.PositiveIntegerField(default=1, verbose_name="评分表版本")),
+                ("framework_sha256", models.CharField(blank=True, max_length=64, verbose_name="评分表哈希")),
+                ("deadline", models.DateTimeField(verbose_name="填报截止时间")),
+                ("head_step", models.BooleanField(default=True, verbose_name="需单位负责人审核")),
+                ("instructions", models.TextField(blank=True, verbose_name="填报说明")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="创建时间")),
+                (
+                    "units",
+                    models.ManyToManyField(
+                        blank=True, related_name="tasks", to="accounts.unit", verbose_name="填报单位"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "年度任务",
+                "verbose_name_plural": "年度任务",
+                "ordering": ["-year", "id"],
+            },
+        ),
+        migrations.AddField(
+            model_name="submission",
+            name="task",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="submissions",
+                to="filing.task",
+                verbose_name="任务",
+            ),
+        ),
+        migrations.CreateModel(
+            name="Transition",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("action", models.CharField(max_length=32)),
+                ("from_status", models.CharField(max_length=16)),
+                ("to_status", models.CharField(max_length=16)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("comment", models.TextField(blank=True)),
+                ("lock_version", models.PositiveIntegerField()),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="transitions", to="filing.submission"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "流转记录",
+                "verbose_name_plural": "流转记录",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='submissionversion',
-            constraint=models.UniqueConstraint(fields=('submission', 'number'), name='version_number_unique'),
+            model_name="submissionversion",
+            constraint=models.UniqueConstraint(fields=("submission", "number"), name="version_number_unique"),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(fields=('task', 'unit'), name='submission_one_per_task_unit'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(fields=("task", "unit"), name="submission_one_per_task_unit"),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['not_started', 'draft', 'pending_head', 'submitted', 'under_review', 'returned', 'accepted', 'published', 'exempted'])), name='submission_status_valid'),
+            model_name="submission",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "not_started",
+                            "draft",
+                            "pending_head",
+                            "submitted",
+                            "under_review",
+                            "returned",
+                            "accepted",
+                            "published",
+                            "exempted",
+                        ],
+                    )
+                ),
+                name="submission_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['accepted', 'published']), _negated=True), ('accepted_version__isnull', False), _connector='OR'), name='submission_accepted_has_version'),
+            model_name="submission",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status__in", ["accepted", "published"]), _negated=True),
+                    ("accepted_version__isnull", False),
+                    _connector="OR",
+                ),
+                name="submission_accepted_has_version",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='submission_published_has_time'),
+            model_name="submission",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True), ("published_at__isnull", False), _connector="OR"
+                ),
+                name="submission_published_has_time",
+            ),
         ),
     ]
