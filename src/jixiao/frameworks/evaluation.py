@@ -17,6 +17,7 @@ from typing import Any
 from ..core.fields import STANDARD_FIELDS
 from ..core.model import Evaluation, Goal, GoalIndicator, Group, Issue, Item, LeafInput, Unit
 from ..core.numbers import is_integral
+from ..core.spec import NARRATIVE_SECTIONS
 from .reading import Reader, convert, describe, format_message, key_path, plausible_year
 from .yamlio import exact_numbers, load_file
 
@@ -39,24 +40,7 @@ TOP_KEYS = (
 )
 UNIT_KEYS = ("name", "level", "head", "filler", "phone", "address", "internal_bodies", "subordinate_units")
 INPUT_KEYS = ("score", "tier", "reason", "checked", "count", "value", "choice", "choose", "applicable", "override")
-TEXT_KEYS = (
-    "overview",
-    "functions",
-    "staffing",
-    "key_work",
-    "goals",
-    "spending",
-    "group",
-    "process",
-    "quality",
-    "submission",
-    "results",
-    "experience",
-    "problems",
-    "measures",
-    "other",
-    "conclusion",
-)
+TEXT_KEYS = tuple(key for key, _ in NARRATIVE_SECTIONS)  # declared once in core.spec
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _DATE = re.compile(r"^\s*(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2})\s*日?\s*$")
 

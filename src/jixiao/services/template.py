@@ -12,6 +12,7 @@ from ..core.model import RULE_NAMES_ZH, Framework, Indicator
 from ..core.numbers import fmt_points
 from ..core.plan import NEEDS_VALUE
 from ..core.rules import describe
+from ..core.spec import ASKED_SECTIONS, SECTION_TITLES
 from ..frameworks.loader import is_builtin
 from ..frameworks.reading import plausible_year
 from .scoring import UnusableInput
@@ -26,18 +27,7 @@ _INPUT_BY_RULE = {
     "threshold": "{value: }",
     "bands": "{value: }",
 }
-TEXT_SECTIONS = (
-    ("functions", "工作职能"),
-    ("staffing", "人员情况"),
-    ("key_work", "年度总体工作和重点工作任务"),
-    ("goals", "部门整体支出绩效目标"),
-    ("process", "自评工作过程"),
-    ("results", "社会经济效益 / 主要绩效"),
-    ("experience", "主要做法和经验"),
-    ("problems", "存在问题"),
-    ("measures", "改进措施"),
-    ("other", "其他自评情况"),
-)
+TEXT_SECTIONS = tuple((key, SECTION_TITLES[key]) for key in ASKED_SECTIONS)  # declared once in core.spec
 
 
 def _plain_or_quoted(text: str) -> str:
