@@ -174,6 +174,7 @@ class GeneratedFile(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = verbose_name_plural = "生成的文件"
         constraints = [
             models.UniqueConstraint(fields=["evaluation_sha256", "framework_sha256", "kind"], name="generated_once")
         ]
@@ -206,6 +207,7 @@ class PublishedFile(models.Model):
     path = models.CharField(max_length=200)
 
     class Meta:
+        verbose_name = verbose_name_plural = "公开文件"
         ordering = ["id"]
 
 
@@ -219,4 +221,5 @@ class Notice(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "消息"
         ordering = ["-created_at"]
