@@ -204,3 +204,21 @@ def test_profile_issues_an_api_token(demo) -> None:
 
 def test_healthz(db) -> None:
     assert Client().get("/healthz").status_code == 200
+
+
+def test_admin_creates_a_task_that_opens_its_units_submissions(demo) -> None:
+    from jixiao.web.accounts.models import Unit
+
+    admin = client_for("admin")
+    units = [str(u.pk) for u in Unit.objects.all()]
+    form = {"name": "2025年度部门整体支出绩效自评", "year": "2025", "framework_id": "zhanjiang-city",
+            "deadline_0": "2026-06-30", "deadline_1": "23:59:59", "head_step": "on", "instructions": "按通知填报",
+            "units": units, "created_at_0": "2026-01-01", "created_at_1": "00:00:00"}
+    response = admin.post("/admin/filing/task/add/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    task = Task.objects.get(year=2025)
+    assert task.framework_sha256 and Submission.objects.filter(task=task).count() == len(units)
+    bad = admin.post("/admin/filing/task/add/", form | {"framework_id": "no-such-table", "year": "2026"})
+    assert bad.status_code == 200 and "no-such-table" in bad.content.decode()
+    assert Client().get("/admin/").status_code == 302
+    assert "系统管理" in admin.get("/admin/").content.decode()

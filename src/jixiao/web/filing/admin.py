@@ -1,12 +1,31 @@
 """Django admin for tasks, submissions and their records; records are read-only (append-only in the product)."""
 
+from django import forms
 from django.contrib import admin
 
 from .models import Publication, ReviewComment, Submission, SubmissionVersion, Task, Transition
 
 
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = "__all__"
+
+    def clean_framework_id(self) -> str:
+        from ...core.errors import JixiaoError
+        from .ops import framework_for
+
+        value = str(self.cleaned_data["framework_id"]).strip()
+        try:
+            framework_for(value)
+        except JixiaoError as error:
+            raise forms.ValidationError(error.message) from error
+        return value
+
+
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
+    form = TaskForm
     list_display = ("name", "year", "framework_id", "deadline", "head_step")
     list_filter = ("year", "framework_id")
     search_fields = ("name",)
@@ -14,16 +33,10 @@ class TaskAdmin(admin.ModelAdmin):
     readonly_fields = ("framework_version", "framework_sha256")
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        """The table is checked and stamped (version, hash) when the task is saved."""
-        from django.core.exceptions import ValidationError
-
-        from ...core.errors import JixiaoError
+        """The table is stamped (version, hash) when the task is saved; the form checked that it exists."""
         from .ops import framework_for
 
-        try:
-            framework = framework_for(obj.framework_id)
-        except JixiaoError as error:
-            raise ValidationError(error.message) from error
+        framework = framework_for(obj.framework_id)
         obj.framework_version, obj.framework_sha256 = framework.version, framework.sha256
         super().save_model(request, obj, form, change)
 
