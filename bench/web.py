@@ -145,6 +145,9 @@ def running_server(env: dict[str, str], log: Path, ready_within: float = 90) -> 
                 sys.exit(f"the server did not answer /healthz within {ready_within:.0f} s")
             time.sleep(0.2)
         yield port
+        if proc.poll() is not None:
+            print(f"SERVER DIED during the run (exit {proc.returncode}); its output ends with:\n"
+                  f"{log.read_text(errors='replace')[-4000:]}")
     finally:
         stop(proc)
 
