@@ -223,3 +223,26 @@ class Notice(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "消息"
         ordering = ["-created_at"]
+
+
+class StoredTable(models.Model):
+    """A scoring table the bureau uploaded (YAML, or converted from its .xlsx); immutable once stored.
+
+    A changed table is stored under a new id (e.g. ``city-2025-2``), so a task's table never changes
+    under it; its sha256 is stamped on every score.
+    """
+
+    table_id = models.CharField("评分表编号", max_length=100, unique=True)
+    name = models.CharField("名称", max_length=200)
+    version = models.PositiveIntegerField("版本", default=1)
+    yaml_text = models.TextField("内容（YAML）")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "上传的评分表"
+        ordering = ["table_id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.table_id}）"

@@ -11,7 +11,6 @@ import copy
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -54,9 +53,9 @@ from .models import (
     Task,
     Transition,
 )
+from .tables import TABLES
 
 User = AbstractBaseUser | AnonymousUser
-TABLES = ev.BuiltinTables()
 KINDS = {"report.docx": "docx", "report.pdf": "pdf", "tables.xlsx": "xlsx"}
 KIND_ZH = {"report.docx": "自评报告（Word）", "report.pdf": "自评报告（PDF）", "tables.xlsx": "数据表与评分表（Excel）"}
 
@@ -111,7 +110,6 @@ def get_visible(user: User, submission_id: int) -> Submission:
 # --------------------------------------------------------------------------- documents and scores
 
 
-@lru_cache(maxsize=64)
 def framework_for(framework_id: str) -> Framework:
     loaded = TABLES.load(framework_id)
     if loaded.framework is None:
