@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "jixiao.web.accounts",
     "jixiao.web.filing",
     "jixiao.web.front",
+    "jixiao.web.bureau.apps.Config",
+    "jixiao.web.review.apps.Config",
+    "jixiao.web.dashboard.apps.Config",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from .api import api
 from .front import views
@@ -24,6 +24,9 @@ urlpatterns = [
     path("public/", views.public_reports, name="public_reports"),
     path("public/verify", views.public_verify, name="public_verify"),
     path("public/files/<int:file_id>/<str:name>", views.public_file, name="public_file"),
+    path("bureau/", include("jixiao.web.bureau.urls")),
+    path("review/", include("jixiao.web.review.urls")),
+    path("dashboard/", include("jixiao.web.dashboard.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -1,0 +1,1 @@
+"""The bureau's dashboard (ECharts) and the batch exports (zip of reports, 汇总表 workbook)."""

@@ -1,0 +1,6 @@
+"""URLs of dashboard (included under /dashboard/ with the namespace "dashboard")."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "dashboard"
+urlpatterns: list = []
