@@ -13,3 +13,6 @@ from jixiao.web.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests only
 ALLOWED_HOSTS = ["*"]
+
+if os.environ.get("JIXIAO_TEST_DB"):  # parallel runs on one PostgreSQL server each need their own test database
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["JIXIAO_TEST_DB"]}  # noqa: F405

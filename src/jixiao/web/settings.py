@@ -5,6 +5,7 @@ JIXIAO_DATABASE_URL  postgres://user@host/db to use PostgreSQL instead of SQLite
 JIXIAO_SECRET_KEY    the secret key; else one is generated once and kept in JIXIAO_HOME
 JIXIAO_ALLOWED_HOSTS comma-separated host names; JIXIAO_DEBUG=1 for development
 JIXIAO_TASKS         "immediate" runs background jobs inline (tests); default: the database queue
+JIXIAO_DB_POOL       0 to turn off the PostgreSQL connection pool (on by default)
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def _database() -> dict[str, object]:
     url = os.environ.get("JIXIAO_DATABASE_URL", "")
     if url:
         config: dict[str, object] = environ.Env.db_url_config(url)
-        config["OPTIONS"] = {"pool": True} if os.environ.get("JIXIAO_DB_POOL") == "1" else {}
+        # psycopg's pool in each process (Django ≥ 5.1); JIXIAO_DB_POOL=0 turns it off (e.g. behind PgBouncer).
+        config["OPTIONS"] = {"pool": True} if os.environ.get("JIXIAO_DB_POOL", "1") == "1" else {}
         config["CONN_HEALTH_CHECKS"] = True
         return config
     return {

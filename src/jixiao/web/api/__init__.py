@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -27,6 +28,7 @@ from ..filing import ops
 from ..filing.models import Submission
 
 MAX_UPLOAD = 20 * 1024 * 1024
+TOKEN_TOUCH = timedelta(minutes=5)
 
 
 class BearerAuth(HttpBearer):
@@ -34,7 +36,9 @@ class BearerAuth(HttpBearer):
         row = ApiToken.objects.select_related("user").filter(digest=token_digest(token), user__is_active=True).first()
         if row is None:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if row.last_used_at is None or now - row.last_used_at > TOKEN_TOUCH:  # not a write on every request
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         return row.user
 
