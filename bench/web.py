@@ -102,8 +102,7 @@ def server_env(home: Path, database_url: str, pool: bool = False) -> dict[str, s
     env["JIXIAO_HOME"] = str(home)
     if database_url:
         env["JIXIAO_DATABASE_URL"] = database_url
-        if pool:
-            env["JIXIAO_DB_POOL"] = "1"
+        env["JIXIAO_DB_POOL"] = "1" if pool else "0"
     return env
 
 
@@ -279,14 +278,16 @@ class Run:
         return sum(self.errors.values())
 
 
-def load(name: str, clients: list[Client], doc: dict[str, Any], warmup: float, seconds: float) -> Run:
-    """Every client sends back to back: ``warmup`` seconds not counted, then ``seconds`` counted."""
+def load(name: str, clients: list[Client], doc: dict[str, Any], warmup: float, seconds: float, pace: float = 0) -> Run:
+    """Every client sends back to back (``pace`` 0) or one request every ``pace`` seconds, as a person typing
+    triggers an autosave after each pause: ``warmup`` seconds not counted, then ``seconds`` counted."""
     step = healthz_once if name == "healthz" else save_once
     gate = threading.Barrier(len(clients) + 1)
     bounds: dict[str, float] = {}
 
-    def worker(client: Client) -> None:
+    def worker(client: Client, offset: float) -> None:
         gate.wait()
+        time.sleep(offset)
         for _ in range(MAX_REQUESTS_PER_CLIENT):
             now = time.perf_counter()
             if now >= bounds["end"]:
@@ -296,9 +297,12 @@ def load(name: str, clients: list[Client], doc: dict[str, Any], warmup: float, s
             except (OSError, http.client.HTTPException, ValueError, KeyError) as error:
                 client.error(type(error).__name__)
                 client.close()
+            if pace:
+                time.sleep(max(0.0, pace - (time.perf_counter() - now)))
         client.close()
 
-    threads = [threading.Thread(target=worker, args=(c,), daemon=True) for c in clients]
+    offsets = [pace * i / len(clients) for i in range(len(clients))]  # spread, as people do not type in step
+    threads = [threading.Thread(target=worker, args=(c, o), daemon=True) for c, o in zip(clients, offsets, strict=True)]
     for t in threads:
         t.start()
     start = time.perf_counter()
@@ -330,7 +334,7 @@ def measure(db: str, env: dict[str, str], args: argparse.Namespace) -> dict[str,
                 if status != 200:
                     sys.exit(f"GET /api/submissions/{sid}: {status} {body[:300]!r}")
                 client.version = int(json.loads(body)["version"])
-            runs[name] = load(name, clients, doc, args.warmup, args.seconds)
+            runs[name] = load(name, clients, doc, args.warmup, args.seconds, args.pace)
             run = runs[name]
             print(f"  {name:8} {len(run.times):6d} in {run.seconds:5.1f} s = {run.rate():6.1f}/s  "
                   f"p50 {run.pct(50):6.1f} ms  p95 {run.pct(95):6.1f} ms  p99 {run.pct(99):6.1f} ms  "
@@ -363,7 +367,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--db", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--pg-db", default="jixiao_bench")
-    parser.add_argument("--pg-pool", action="store_true", help="JIXIAO_DB_POOL=1 (psycopg connection pool)")
+    parser.add_argument("--no-pg-pool", dest="pg_pool", action="store_false",
+                        help="JIXIAO_DB_POOL=0 (no psycopg connection pool; it is on by default)")
+    parser.add_argument("--pace", type=float, default=1.0,
+                        help="seconds between one client's saves (an autosave per pause in typing); 0 = back to back")
     args = parser.parse_args(argv)
     if not 1 <= args.clients <= 500 or not 0 < args.seconds <= 600 or not 0 <= args.warmup <= 60:
         parser.error("--clients 1..500, --seconds up to 600, --warmup up to 60")
@@ -372,7 +379,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, {args.clients} clients, "
+    pace = f"one save per {args.pace:g} s each" if args.pace else "back to back"
+    print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, {args.clients} clients ({pace}), "
           f"{args.warmup:g} s warm-up + {args.seconds:g} s counted per load, loopback {HOST}")
     results: dict[str, dict[str, Run]] = {}
     for db in [d.strip() for d in args.db.split(",") if d.strip()]:
