@@ -64,3 +64,4 @@ bench: venv
 	else echo "未能构建编译版评分核心（需要 C 编译器与 mypy）：跳过其基准"; fi
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/web.py
