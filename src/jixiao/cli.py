@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -19,7 +18,6 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .core import explain
 from .core.errors import JixiaoError, UnusableInput
 from .core.model import RULE_NAMES_ZH, Framework, Issue, Scorecard, Severity
 from .core.numbers import fmt_points
@@ -84,28 +82,19 @@ def exit_for(issues: tuple[Issue, ...], consequence: str = "") -> None:
         raise typer.Exit(1)
 
 
-def _num(value: Decimal | None, unit: str = "", rule_type: str = "") -> str:
-    return "—" if value is None else explain.figure(value, unit, rule_type == "per_occurrence")
+def scorecard_table(card: Scorecard, framework: Framework) -> Table:
+    """The terminal 评分表, from the same rows as the report and the workbook (documents.tables)."""
+    from .documents.tables import score_table
 
-
-def scorecard_table(card: Scorecard) -> Table:
     table = Table(title=f"{esc(card.unit)} {card.year}年度 评分表", show_lines=False, expand=True)
     table.add_column("指标", overflow="fold", max_width=24)
     for name in ("分值", "值", "得分"):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("说明", overflow="fold", ratio=1)
-    for result in card.indicators:
-        indent = "  " * (result.depth - 1)
-        name = f"{indent}{esc(result.name)}" if result.is_leaf else f"{indent}[bold]{esc(result.name)}[/bold]"
-        weight = fmt_points(result.weight)
-        if result.effective_weight != result.weight and result.applicable:
-            weight += f"→{fmt_points(result.effective_weight)}"
-        score = "—" if result.score is None else fmt_points(result.score)
-        if result.overridden:
-            score += "*"
-        table.add_row(
-            name, weight, esc(_num(result.value, result.unit, result.rule_type)), score, esc(result.explanation)
-        )
+    for row in score_table(card, framework).rows:
+        indent = "  " * (row.depth - 1)
+        name = f"{indent}{esc(row.name)}" if row.is_leaf else f"{indent}[bold]{esc(row.name)}[/bold]"
+        table.add_row(name, row.weight_text, esc(row.value_text), row.score_text, esc(row.explanation))
     return table
 
 
@@ -128,8 +117,8 @@ def score(
 
 
 def print_scorecard(card: Scorecard, framework: Framework | None) -> None:
-    out.print(scorecard_table(card))
     if framework is not None:
+        out.print(scorecard_table(card, framework))
         note = PROVENANCE_ZH.get(framework.provenance, framework.provenance)
         out.print(
             f"评分表：{esc(framework.name)}（{esc(framework.id)} 第{framework.version}版，{note}；"

@@ -1,7 +1,8 @@
-"""The 数据表 and 评分表 as structured rows, shared by the report and the workbook.
+"""The 数据表 and 评分表 as structured rows: the one scorecard view-model.
 
-Numbers stay ``Decimal`` here: the report formats them, the workbook writes them as numbers and
-formulas. Both come from the same rows, so they always agree.
+The report, the workbook, the terminal table (``jixiao score``) and the web page all show a
+scorecard through these rows, so they always agree. Numbers stay ``Decimal`` (the workbook writes
+them as numbers and formulas); the ``*_text`` properties are the shared display forms.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from decimal import Decimal
 from typing import Literal
 
 from ..core import rules
+from ..core.explain import figure
 from ..core.fields import STANDARD_FIELDS, used_fields
 from ..core.model import Evaluation, Framework, Indicator, IndicatorResult, Scorecard
 from ..core.numbers import fmt_points
@@ -44,6 +46,27 @@ class ScoreRow:
     is_leaf: bool
     applicable: bool
     children: tuple[int, ...]
+    rule_type: str = ""
+    overridden: bool = False
+
+    @property
+    def weight_text(self) -> str:
+        """分值, with the weight it received (3→6) when a not-applicable sibling's was moved to it."""
+        text = fmt_points(self.weight)
+        if self.effective_weight != self.weight and self.applicable:
+            text += f"→{fmt_points(self.effective_weight)}"
+        return text
+
+    @property
+    def score_text(self) -> str:
+        """得分; ``*`` marks a score set by the unit's override (with its reason in the explanation)."""
+        if self.score is None:
+            return "—"
+        return fmt_points(self.score) + ("*" if self.overridden else "")
+
+    @property
+    def value_text(self) -> str:
+        return "—" if self.value is None else figure(self.value, self.unit, self.rule_type == "per_occurrence")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +138,8 @@ def _row(node: Indicator, depth: int, result: IndicatorResult, index: dict[str, 
         node.is_leaf,
         result.applicable,
         tuple(index[c.id] for c in node.children),
+        result.rule_type,
+        result.overridden,
     )
 
 

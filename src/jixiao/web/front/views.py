@@ -124,18 +124,29 @@ def _panel(sub: Submission, scored: Any) -> dict[str, Any]:
         "errors": [i for i in issues if i["severity"] == "error"],
         "warnings": [i for i in issues if i["severity"] != "error"],
         "live": {
-            "indicators": {
-                r["id"]: {
-                    "score": r["score"],
-                    "weight": r["effective_weight"],
-                    "explanation": r["explanation"],
-                    "applicable": r["applicable"],
-                }
-                for r in data["indicators"]
-            },
+            "indicators": _indicator_view(scored),
             "issues": issues,
             "version": sub.lock_version,
         },
+    }
+
+
+def _indicator_view(scored: Any) -> dict[str, dict[str, Any]]:
+    """Each indicator's score as the terminal table and the documents show it (documents.tables rows)."""
+    from ...documents.tables import score_table
+
+    if scored.scorecard is None or scored.framework is None:
+        return {}
+    return {
+        row.id: {
+            "score_text": row.score_text,
+            "weight_text": row.weight_text,
+            "score": float(row.score) if row.score is not None else None,
+            "weight": float(row.effective_weight),
+            "explanation": row.explanation,
+            "applicable": row.applicable,
+        }
+        for row in score_table(scored.scorecard, scored.framework).rows
     }
 
 

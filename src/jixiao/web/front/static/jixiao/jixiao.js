@@ -15,17 +15,12 @@
     return null;
   }
 
-  function fmt(n) {
-    if (n === null || n === undefined) { return "—"; }
-    return (Math.round(n * 100) / 100).toString();
-  }
-
   function showScores(live) {
     Object.keys(live.indicators).forEach(function (id) {
       var r = live.indicators[id];
       var badge = document.querySelector('[data-score-for="' + CSS.escape(id) + '"]');
       if (badge) {
-        badge.textContent = r.applicable === false && !r.score ? "不适用" : fmt(r.score) + " / " + fmt(r.weight) + " 分";
+        badge.textContent = r.applicable === false && !r.score ? "不适用" : r.score_text + " / " + r.weight_text + " 分";
         badge.classList.remove("full", "partial", "zero");
         if (r.score !== null && r.weight) {
           badge.classList.add(r.score >= r.weight ? "full" : (r.score > 0 ? "partial" : "zero"));
