@@ -8,7 +8,6 @@ from django.http import HttpRequest
 
 from ...core.workflow import ROLE_ZH
 
-
 # The bureau's menu: (label, url name); entries whose page does not exist (yet) are left out.
 BUREAU_MENU = (
     ("年度任务", "bureau:tasks"),
