@@ -1,0 +1,103 @@
+"""Scoring tables the bureau uploads: YAML (`jixiao/framework@1`) or its .xlsx layout, validated and stored.
+
+A stored table never changes: the same id with the same content is accepted again as a no-op, the
+same id with other content is refused (the bureau is told to use a new id), and a built-in id can
+never be taken. Validation is the ordinary loader's, through ``services.evaluations.StoredTables``.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...core.errors import Conflict, JixiaoError, UnusableInput
+from ...core.model import Framework, Issue, Severity
+from ...frameworks import loader
+from ...frameworks.yamlio import loads
+from ...services import evaluations as ev
+from ..errors import Invalid
+from ..filing.models import StoredTable
+from ..filing.tables import TABLES
+
+TABLE_ID = re.compile(r"^[a-z0-9-]+$")
+
+
+@dataclass(frozen=True)
+class Stored:
+    table: StoredTable
+    created: bool
+    warnings: tuple[Issue, ...] = ()
+    unread: list[str] = field(default_factory=list)  # xlsx leaves whose wording became "judgement"
+
+
+def table_choices() -> list[tuple[str, str]]:
+    """Every table a task may use (built-ins and stored), as (id, "name（id）")."""
+    out = []
+    for table_id in TABLES.known_ids():
+        loaded = TABLES.load(table_id)
+        name = loaded.framework.name if loaded.framework else "（无法读取）"
+        out.append((table_id, f"{name}（{table_id}）"))
+    return out
+
+
+def _table_id(text: str) -> str:
+    doc = loads(text, "上传的评分表")  # a YamlError (UnusableInput) says line and column
+    if not isinstance(doc, dict) or not str(doc.get("id") or "").strip():
+        raise Invalid("评分表缺少编号（id）", (Issue(Severity.ERROR, "key-missing", "id", "缺少 id"),))
+    return str(doc["id"]).strip()
+
+
+def validate(text: str) -> tuple[Framework, tuple[Issue, ...]]:
+    """The table ``text`` describes and its warnings, or ``Invalid`` listing every error with its path."""
+    table_id = _table_id(text)
+    if loader.builtin_path(table_id) is not None:
+        raise Conflict(f"编号“{table_id}”是内置评分表的编号，请换一个编号（如“{table_id}-2”）")
+    loaded = ev.StoredTables({table_id: text}).load(table_id)
+    errors = tuple(i for i in loaded.issues if i.severity is Severity.ERROR)
+    if loaded.framework is None or errors:
+        raise Invalid(f"评分表“{table_id}”有{len(errors)}处错误，未保存", errors)
+    return loaded.framework, loaded.issues
+
+
+def store_yaml(user: Any, text: str) -> Stored:
+    """Validate and store a YAML table; an existing id is accepted only with the same content."""
+    framework, warnings = validate(text)
+    existing = StoredTable.objects.filter(table_id=framework.id).first()
+    if existing is not None:
+        if existing.sha256 == framework.sha256:
+            return Stored(existing, False, warnings)
+        raise Conflict(
+            f"编号为“{framework.id}”的评分表已存在且内容不同；已保存的评分表不可修改，"
+            f"请在文件中使用新的编号（如“{framework.id}-2”）后重新上传"
+        )
+    table = StoredTable.objects.create(
+        table_id=framework.id,
+        name=framework.name,
+        version=framework.version,
+        yaml_text=text,
+        sha256=framework.sha256,
+        uploaded_by=user,
+    )
+    return Stored(table, True, warnings)
+
+
+def store_xlsx(user: Any, data: bytes, filename: str, meta: dict[str, Any]) -> Stored:
+    """Convert a bureau's .xlsx table (columns 一级/二级/三级指标, 分值, 指标解释, 评分标准) and store it."""
+    from ...frameworks.xlsx_import import import_xlsx, to_yaml
+
+    table_id = str(meta.get("id", ""))
+    if not TABLE_ID.match(table_id):
+        raise Invalid(f"评分表编号“{table_id}”只能由小写字母、数字和连字符组成")
+    full = {"version": 1, "provenance": "official", "source": f"由 {filename} 导入", **meta}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / (Path(filename).name or "table.xlsx")
+        path.write_bytes(data)
+        try:
+            imported = import_xlsx(path, {k: v for k, v in full.items() if v not in ("", None, [])})
+        except JixiaoError as error:
+            raise UnusableInput(error.message.replace(str(path), path.name)) from None
+    stored = store_yaml(user, to_yaml(imported.document))
+    return Stored(stored.table, stored.created, stored.warnings, list(imported.unread))
