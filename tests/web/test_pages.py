@@ -50,7 +50,7 @@ def test_wrong_passwords_lock_the_user_name_not_the_office(demo) -> None:
 
 def test_todo_lists_the_units_tasks_with_deadline(demo) -> None:
     page = client_for("lechang-filler").get("/").content.decode()
-    assert "我的待办" in page and "乐昌市人民政府办公室" in page and "还剩 30 天" in page and "填报说明" in page
+    assert "我的待办" in page and "乐昌市人民政府办公室" in page and "还剩 30 天" in page and "填报说明与附件" in page
     assert "中共湛江市委办公室" not in page
     bureau = client_for("bureau").get("/").content.decode()
     assert "填报总览" in bureau and "中共湛江市委办公室" in bureau

@@ -57,8 +57,40 @@
     if (status) { status.innerHTML = ""; }
   }
 
+  // An action (提交, 同意 …) first saves what was just typed, then goes with the new version:
+  // without this, a click right after typing races the autosave and is refused as a stale version.
+  var pendingAction = null;
+
+  function sendPendingAction() {
+    var form = document.getElementById("eval-form");
+    if (!pendingAction || (form && form.classList.contains("htmx-request"))) { return; }
+    var action = pendingAction;
+    pendingAction = null;
+    action.dataset.flushed = "1";
+    action.requestSubmit();
+  }
+
+  document.addEventListener("submit", function (event) {
+    var action = event.target;
+    var form = document.getElementById("eval-form");
+    if (!action.classList.contains("jx-action") || !form || !form.hasAttribute("hx-post") || action.dataset.flushed) {
+      return;
+    }
+    event.preventDefault();
+    pendingAction = action;
+    htmx.trigger(form, "jx-flush");
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    // a refused save settles nothing: let the action go and show the server's answer
+    if (event.target.id === "eval-form" && !event.detail.successful) { window.setTimeout(sendPendingAction, 0); }
+  });
+
   document.addEventListener("DOMContentLoaded", refresh);
-  document.addEventListener("htmx:afterSettle", refresh);
+  document.addEventListener("htmx:afterSettle", function () {
+    refresh();
+    sendPendingAction();
+  });
   function addRow(button) {
     var key = button.dataset.key;
     var rows = document.querySelectorAll('[data-path^="' + key + '."]');
