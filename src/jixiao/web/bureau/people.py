@@ -239,7 +239,8 @@ def _write_user(row: Row, units: dict[str, Unit]) -> None:
     codes = _codes(row.get("unit"))
     user = get_user_model().objects.create_user(row.get("username"), password=row.get("password"))
     user.first_name = row.get("full_name")[:150]
-    user.save(update_fields=["first_name"])
+    user.is_staff = user.is_superuser = role is Role.ADMIN  # an admin also manages the system (Django admin)
+    user.save(update_fields=["first_name", "is_staff", "is_superuser"])
     unit = units[codes[0]] if role in (Role.FILLER, Role.HEAD) else None
     profile = Profile.objects.create(user=user, role=role.value, unit=unit)
     if role is Role.REVIEWER and codes:
