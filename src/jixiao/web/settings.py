@@ -6,6 +6,8 @@ JIXIAO_SECRET_KEY    the secret key; else one is generated once and kept in JIXI
 JIXIAO_ALLOWED_HOSTS comma-separated host names; JIXIAO_DEBUG=1 for development
 JIXIAO_TASKS         "immediate" runs background jobs inline (tests); default: the database queue
 JIXIAO_DB_POOL       0 to turn off the PostgreSQL connection pool (on by default)
+JIXIAO_HTTPS         1 behind nginx terminating TLS: HTTPS redirect, secure cookies, HSTS (JIXIAO_HSTS_SECONDS,
+                     default 3600), the proxy's X-Forwarded-Proto/-For trusted (docs/deployment.md)
 """
 
 from __future__ import annotations
@@ -152,6 +154,23 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+
+def _client_ip(request: object) -> str | None:
+    """The address nginx saw: the last X-Forwarded-For entry (the one the proxy added), else REMOTE_ADDR."""
+    meta = getattr(request, "META", {})
+    return meta.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip() or meta.get("REMOTE_ADDR")
+
+
+# Behind nginx with TLS. The proxy's headers are trusted, so app servers must be reachable only through it.
+if os.environ.get("JIXIAO_HTTPS") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load-balancer probes over plain HTTP
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("JIXIAO_HSTS_SECONDS", "3600"))
+    AXES_CLIENT_IP_CALLABLE = _client_ip  # logged login attempts show the client, not nginx
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
