@@ -222,3 +222,24 @@ def test_admin_creates_a_task_that_opens_its_units_submissions(demo) -> None:
     assert bad.status_code == 200 and "no-such-table" in bad.content.decode()
     assert Client().get("/admin/").status_code == 302
     assert "系统管理" in admin.get("/admin/").content.decode()
+
+
+def test_a_conversion_interrupted_by_a_killed_worker_can_be_retried(demo) -> None:
+    from datetime import timedelta
+
+    from django.core.management import call_command
+
+    from jixiao.web.filing import ops
+    from jixiao.web.filing.models import GeneratedFile
+
+    row = GeneratedFile.objects.create(evaluation_sha256="a" * 64, framework_sha256="b" * 64, kind="report.pdf",
+                                       status="running", updated_at=timezone.now() - timedelta(hours=1))
+    fresh = GeneratedFile.objects.create(evaluation_sha256="c" * 64, framework_sha256="b" * 64, kind="report.pdf",
+                                         status="running")
+    assert ops.reap_stalled(timedelta(minutes=15)) == 1
+    row.refresh_from_db()
+    fresh.refresh_from_db()
+    assert row.status == "failed" and "重试" in row.error and fresh.status == "running"
+    call_command("reap_stalled", "--minutes", "0")
+    fresh.refresh_from_db()
+    assert fresh.status == "failed"

@@ -57,6 +57,11 @@ def serve(addr: str, demo: bool, say: Callable[[str], None] = print) -> None:
         say("演示账户（密码均为 " + DEMO_PASSWORD + "）：")
         for username, role in accounts:
             say(f"  {username:<20} {role}")
+    from datetime import timedelta
+
+    from .filing.ops import reap_stalled
+
+    reap_stalled(timedelta(0))  # this process starts the only worker: whatever was running was interrupted
     worker = start_worker()
     shown = f"[{host}]" if ":" in host else host
     say(f"数据目录：{settings.HOME}")

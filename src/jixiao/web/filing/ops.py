@@ -11,6 +11,7 @@ import copy
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -629,3 +630,11 @@ def import_figures(user: User, sub: Submission, data: bytes, name: str, expected
         doc["data"] = {}
     doc["data"].update(imported.values)
     return save(user, sub, doc, expected, source="import"), imported
+
+
+def reap_stalled(older_than: timedelta) -> int:
+    """Documents stuck "running" (a worker killed mid-conversion) become failed, so pages offer 重试."""
+    cutoff = timezone.now() - older_than
+    return GeneratedFile.objects.filter(status="running", updated_at__lt=cutoff).update(
+        status="failed", error="后台任务中断（处理进程被终止），请点击重试", updated_at=timezone.now()
+    )
