@@ -32,6 +32,10 @@ def test_me_and_list(api) -> None:
     assert rows[0]["status"] == "not_started" and rows[0]["year"] == 2023 and rows[0]["version"] == 0
     assert {r["unit"] for r in api("bureau").get("/api/submissions").json()} == {"lechang", "lianjiang", "zhanjiang"}
     assert api("bureau").get("/api/submissions", status="draft").json() == []
+    assert len(api("bureau").get("/api/submissions", task="", status="").json()) == 3
+    assert api("bureau").get("/api/submissions", task="x").status_code == 422
+    task = rows[0]["task"]
+    assert [r["unit"] for r in api("bureau").get("/api/submissions", task=task).json()] == ["lechang"]
 
 
 def test_save_scores_the_example_as_the_cli_does(api) -> None:

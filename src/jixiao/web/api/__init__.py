@@ -123,10 +123,12 @@ def _row(sub: Submission) -> dict[str, Any]:
 
 
 @api.get("/submissions", summary="可见的填报")
-def submissions(request: HttpRequest, task: int | None = None, status: str | None = None) -> list[dict[str, Any]]:
+def submissions(request: HttpRequest, task: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
     rows = ops.visible(_user(request)).order_by("task_id", "unit__code")
-    if task is not None:
-        rows = rows.filter(task_id=task)
+    if task not in (None, ""):
+        if not str(task).strip().isdigit():
+            raise Invalid(f"task 应为任务编号（整数），实为“{str(task)[:40]}”")
+        rows = rows.filter(task_id=int(str(task).strip()))
     if status:
         rows = rows.filter(status=status)
     return [_row(s) for s in rows]
