@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from jixiao.web.accounts.models import ApiToken
 from jixiao.web.demo import DEMO_PASSWORD, load_demo
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CODES = {"lechang": "lechang-2023", "lianjiang": "lianjiang-2024", "zhanjiang": "zhanjiang-2020"}
 
 
@@ -81,3 +83,27 @@ def submission_id(code: str) -> int:
     from jixiao.web.filing.models import Submission
 
     return Submission.objects.get(unit__code=code).pk
+
+
+# --------------------------------------------------------------------------- browser tests (Playwright)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run"],
+    }
+
+
+@pytest.fixture
+def site(live_server: Any, transactional_db: Any) -> str:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from jixiao.web.demo import DEMO_PASSWORD, load_demo
+
+    load_demo()
+    get_user_model().objects.update(password=make_password(DEMO_PASSWORD))
+    return str(live_server.url)

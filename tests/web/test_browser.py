@@ -3,40 +3,19 @@ through the form, sees 100 分 / 优 appear live, downloads the .docx and submit
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from .conftest import CHROMIUM
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "lechang-2023.yaml"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (scripts/install-system-deps)"),
 ]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run"],
-    }
-
-
-@pytest.fixture
-def site(live_server: Any, transactional_db: Any) -> str:
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
-
-    from jixiao.web.demo import DEMO_PASSWORD, load_demo
-
-    load_demo()
-    get_user_model().objects.update(password=make_password(DEMO_PASSWORD))
-    return str(live_server.url)
 
 
 def login(page: Any, site: str, username: str) -> None:

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from .test_browser import CHROMIUM, EXAMPLE, browser_type_launch_args, fill_example, login, site  # noqa: F401
+from .conftest import CHROMIUM
+from .test_browser import EXAMPLE, fill_example, login
 
 pytestmark = [
     pytest.mark.browser,
