@@ -41,6 +41,8 @@ STATUS_BADGE = {
     "exempted": "secondary",
 }
 
+LIST_SHOWN = 100  # rows of each list on the page; the .xlsx export has them all
+
 
 def _failure(error: JixiaoError) -> dict[str, Any]:
     """An error for the page: its message and the issues found, each with its place."""
@@ -375,9 +377,10 @@ def progress_page(request: HttpRequest) -> HttpResponse:
         {
             "selection": selection,
             "table": progress.counts(request.user, selection),
-            "not_filed": progress.not_filed(request.user, selection)[:500],
+            "shown": LIST_SHOWN,
+            "not_filed": progress.not_filed(request.user, selection)[:LIST_SHOWN],
             "n_not_filed": progress.not_filed(request.user, selection).count(),
-            "overdue": progress.overdue(request.user, selection)[:500],
+            "overdue": progress.overdue(request.user, selection)[:LIST_SHOWN],
             "n_overdue": progress.overdue(request.user, selection).count(),
             "tasks": tasks,
             "years": sorted(set(tasks.values_list("year", flat=True)), reverse=True),
