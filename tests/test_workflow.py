@@ -113,3 +113,17 @@ def test_every_state_is_reachable_and_every_action_used() -> None:
 def test_the_diagram_in_the_docs_is_the_table() -> None:
     doc = (Path(__file__).resolve().parents[1] / "docs" / "workflow.md").read_text(encoding="utf-8")
     assert mermaid() in doc, "docs/workflow.md is out of date: paste jixiao.core.workflow.mermaid() into it"
+
+
+def test_every_narrative_section_the_outlines_use_is_declared_once_in_the_spec() -> None:
+    import re
+
+    from jixiao.core.spec import SECTION_TITLES
+    from jixiao.frameworks.evaluation import TEXT_KEYS
+    from jixiao.services.template import TEXT_SECTIONS
+
+    outlines = (Path(__file__).resolve().parents[1] / "src/jixiao/documents/outlines.py").read_text(encoding="utf-8")
+    used = set(re.findall(r'\bs\.get\("([a-z_]+)"', outlines))
+    assert used and used <= set(SECTION_TITLES)
+    assert set(TEXT_KEYS) == set(SECTION_TITLES)
+    assert {key for key, _ in TEXT_SECTIONS} <= set(SECTION_TITLES)

@@ -211,9 +211,18 @@ def test_admin_creates_a_task_that_opens_its_units_submissions(demo) -> None:
 
     admin = client_for("admin")
     units = [str(u.pk) for u in Unit.objects.all()]
-    form = {"name": "2025年度部门整体支出绩效自评", "year": "2025", "framework_id": "zhanjiang-city",
-            "deadline_0": "2026-06-30", "deadline_1": "23:59:59", "head_step": "on", "instructions": "按通知填报",
-            "units": units, "created_at_0": "2026-01-01", "created_at_1": "00:00:00"}
+    form = {
+        "name": "2025年度部门整体支出绩效自评",
+        "year": "2025",
+        "framework_id": "zhanjiang-city",
+        "deadline_0": "2026-06-30",
+        "deadline_1": "23:59:59",
+        "head_step": "on",
+        "instructions": "按通知填报",
+        "units": units,
+        "created_at_0": "2026-01-01",
+        "created_at_1": "00:00:00",
+    }
     response = admin.post("/admin/filing/task/add/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
     task = Task.objects.get(year=2025)
@@ -232,10 +241,16 @@ def test_a_conversion_interrupted_by_a_killed_worker_can_be_retried(demo) -> Non
     from jixiao.web.filing import ops
     from jixiao.web.filing.models import GeneratedFile
 
-    row = GeneratedFile.objects.create(evaluation_sha256="a" * 64, framework_sha256="b" * 64, kind="report.pdf",
-                                       status="running", updated_at=timezone.now() - timedelta(hours=1))
-    fresh = GeneratedFile.objects.create(evaluation_sha256="c" * 64, framework_sha256="b" * 64, kind="report.pdf",
-                                         status="running")
+    row = GeneratedFile.objects.create(
+        evaluation_sha256="a" * 64,
+        framework_sha256="b" * 64,
+        kind="report.pdf",
+        status="running",
+        updated_at=timezone.now() - timedelta(hours=1),
+    )
+    fresh = GeneratedFile.objects.create(
+        evaluation_sha256="c" * 64, framework_sha256="b" * 64, kind="report.pdf", status="running"
+    )
     assert ops.reap_stalled(timedelta(minutes=15)) == 1
     row.refresh_from_db()
     fresh.refresh_from_db()
@@ -243,3 +258,47 @@ def test_a_conversion_interrupted_by_a_killed_worker_can_be_retried(demo) -> Non
     call_command("reap_stalled", "--minutes", "0")
     fresh.refresh_from_db()
     assert fresh.status == "failed"
+
+
+def test_group_and_goals_are_entered_in_the_form(demo) -> None:
+    sid = submission_id("lechang")
+    client = client_for("lechang-filler")
+    post_form(
+        client,
+        sid,
+        {
+            "group.formed": "2024年4月21日",
+            "group.leader": "吴章继",
+            "group.deputies": "甲、乙",
+            "group.members": "丙，丁",
+            "goal_rows.0.goal": "强化服务保障",
+            "goal_rows.0.name": "办理上级会议",
+            "goal_rows.0.target": "500",
+            "goal_rows.0.actual": "515",
+            "goal_rows.0.unit": "场次",
+            "goal_rows.1.goal": "强化服务保障",
+            "goal_rows.1.name": "公文办理",
+            "goal_rows.1.target": "按期",
+            "goal_rows.1.actual": "按期",
+            "goal_rows.2.goal": "",
+            "goal_rows.2.name": "",
+        },
+    )
+    doc = Submission.objects.get(pk=sid).evaluation
+    assert doc["group"] == {
+        "formed": "2024-04-21",
+        "leader": "吴章继",
+        "deputies": ["甲", "乙"],
+        "members": ["丙", "丁"],
+    }
+    assert doc["goals"] == [
+        {
+            "goal": "强化服务保障",
+            "indicators": [
+                {"name": "办理上级会议", "target": 500, "actual": 515, "unit": "场次"},
+                {"name": "公文办理", "target": "按期", "actual": "按期"},
+            ],
+        }
+    ]
+    page = client.get(f"/s/{sid}/").content.decode()
+    assert 'value="办理上级会议"' in page and 'value="甲、乙"' in page

@@ -90,6 +90,50 @@ def _items(post: QueryDict, key: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in re.split(r"[、,，;；\n]+", text) if n.strip()]
+
+
+def _group(post: QueryDict, base: Mapping[str, Any]) -> dict[str, Any]:
+    """自评工作小组: when it was formed, its leader, deputies and members."""
+    group = dict(base.get("group") or {}) if isinstance(base.get("group"), dict) else {}
+    if "group.formed" in post:
+        group.pop("formed", None)
+        _put(group, "formed", parse_date(post.get("group.formed", "")))
+    if "group.leader" in post:
+        group["leader"] = post.get("group.leader", "").strip()
+    for key in ("deputies", "members"):
+        if f"group.{key}" in post:
+            group[key] = _names(post.get(f"group.{key}", ""))
+    return {k: v for k, v in group.items() if v not in ("", None, [])}
+
+
+def _goal_value(raw: str) -> Any:
+    """A target or actual value: a number when it is one (95, 1,200), else the text (如“按期完成”)."""
+    value = _number(raw, "percent")
+    return value if value not in ("",) else None
+
+
+def _goals(post: QueryDict) -> list[dict[str, Any]]:
+    """Goal rows (目标, 指标, 年初目标值, 实际完成值, 单位) grouped by their 目标, in the order typed."""
+    goals: dict[str, list[dict[str, Any]]] = {}
+    indices = sorted({int(m[1]) for name in post for m in [re.match(r"^goal_rows\.(\d+)\.", name)] if m})
+    for i in indices:
+        row = {
+            key: post.get(f"goal_rows.{i}.{key}", "").strip() for key in ("goal", "name", "target", "actual", "unit")
+        }
+        if not any(row.values()):
+            continue
+        indicator = {
+            "name": row["name"],
+            "target": _goal_value(row["target"]),
+            "actual": _goal_value(row["actual"]),
+            "unit": row["unit"],
+        }
+        goals.setdefault(row["goal"], []).append({k: v for k, v in indicator.items() if v not in ("", None)})
+    return [{"goal": goal, "indicators": [i for i in rows if i]} for goal, rows in goals.items()]
+
+
 def _posted(post: QueryDict, prefix: str) -> bool:
     """Whether the form carried any field of this part (a partial post keeps the rest as it was)."""
     return any(name.startswith(prefix) for name in post)
@@ -99,6 +143,10 @@ def document_from_post(post: QueryDict, spec: EvaluationSpec, base: Mapping[str,
     """The §2 document the form describes; keys the form does not show are kept from ``base``."""
     doc = {k: v for k, v in base.items() if k not in ("data", "inputs", "text", "bonus", "penalty")}
     doc["unit"] = _unit(post, base)
+    if _posted(post, "group."):
+        doc["group"] = _group(post, base)
+    if _posted(post, "goal_rows."):
+        doc["goals"] = _goals(post)
     if "fill_date" in post:
         _put(doc, "fill_date", parse_date(post.get("fill_date", "")))
         if not post.get("fill_date", "").strip():
@@ -152,6 +200,7 @@ def form_values(doc: Mapping[str, Any]) -> dict[str, Any]:
         values[f"unit.{key}"] = "、".join(map(str, value)) if isinstance(value, list) else _shown(value)
     for key in ("fill_date", "notice"):
         values[key] = _shown(doc.get(key))
+    values.update(group_values(doc))
     for key, value in dict(doc.get("data") or {}).items():
         values[f"data.{key}"] = _shown(value)
     for leaf_id, entry in dict(doc.get("inputs") or {}).items():
@@ -176,6 +225,29 @@ def items_of(doc: Mapping[str, Any], key: str) -> list[dict[str, str]]:
         for r in rows
     ]
     return shown + [{"item": "", "points": "", "basis": ""} for _ in range(ITEM_ROWS)]
+
+
+def group_values(doc: Mapping[str, Any]) -> dict[str, str]:
+    group = doc.get("group") if isinstance(doc.get("group"), dict) else {}
+    out = {f"group.{k}": "、".join(map(str, v)) if isinstance(v, list) else _shown(v) for k, v in (group or {}).items()}
+    return out
+
+
+def goal_rows(doc: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The goals as rows of the form's table, plus empty rows to type into."""
+    rows = []
+    for goal in doc.get("goals") or []:
+        if not isinstance(goal, dict):
+            continue
+        for indicator in goal.get("indicators") or [{}]:
+            if isinstance(indicator, dict):
+                rows.append(
+                    {
+                        "goal": _shown(goal.get("goal")),
+                        **{k: _shown(indicator.get(k)) for k in ("name", "target", "actual", "unit")},
+                    }
+                )
+    return rows + [{"goal": "", "name": "", "target": "", "actual": "", "unit": ""} for _ in range(ITEM_ROWS)]
 
 
 def field_path(issue_path: str) -> str:

@@ -191,6 +191,7 @@ def _page(request: HttpRequest, sub: Submission) -> dict[str, Any]:
         "framework": framework,
         "spec": spec,
         "values": forms.form_values(doc),
+        "goal_rows": forms.goal_rows(doc),
         "bonus_rows": forms.items_of(doc, "bonus"),
         "penalty_rows": forms.items_of(doc, "penalty"),
         "editable": editable,
