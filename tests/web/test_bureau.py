@@ -598,3 +598,16 @@ def test_admin_assigns_scopes(tree: Any) -> None:
     client.post("/bureau/scopes/", {"profile": profile.pk, "departments": [tree["D02-1"].pk]})
     assert [u.code for u in profile.scope.all()] == ["D02"]  # a unit that is no 主管部门 is refused
     assert client_for("bureau").post("/bureau/scopes/", {"profile": profile.pk}).status_code == 403
+
+
+def test_progress_page_is_fresh_after_every_change(tree: Any) -> None:
+    """The rendered table is reused for a minute, but any transition shows at once."""
+    client = client_for("bureau")
+    sid = submission_id("lechang")
+    year = Submission.objects.get(pk=sid).task.year
+    before = client.get(f"/bureau/progress/?year={year}").content.decode()
+    assert before == client.get(f"/bureau/progress/?year={year}").content.decode().replace("\n", "\n")
+    filing.act(get_user_model().objects.get(username="bureau"), Submission.objects.get(pk=sid),
+               filing.Request("exempt", "单位撤销"))
+    after = client.get(f"/bureau/progress/?year={year}").content.decode()
+    assert after != before and "免报" in after

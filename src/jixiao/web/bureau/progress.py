@@ -18,7 +18,7 @@ from django.utils import timezone
 from ...core.workflow import STATE_ZH, State
 from ..accounts.models import Unit
 from ..filing import ops as filing
-from ..filing.models import Notice, Submission, Task
+from ..filing.models import Notice, Submission, Task, Transition
 
 NOT_FILED = (State.NOT_STARTED, State.DRAFT, State.RETURNED)
 NOT_SUBMITTED = (*NOT_FILED, State.PENDING_HEAD)
@@ -60,6 +60,20 @@ class Table:
     @property
     def headers(self) -> list[str]:
         return [STATE_ZH[s] for s in self.states]
+
+
+def last_change() -> str:
+    """Changes to what the page shows: a transition, a new submission, an extension (cheap max-id reads)."""
+    from django.db.models import Max
+
+    from .models import Extension
+
+    marks = (
+        Transition.objects.aggregate(m=Max("id"))["m"],
+        Submission.objects.aggregate(m=Max("id"))["m"],
+        Extension.objects.aggregate(m=Max("id"))["m"],
+    )
+    return ":".join(str(m or 0) for m in marks)
 
 
 def counts(user: Any, selection: Selection) -> Table:
