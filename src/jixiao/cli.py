@@ -18,12 +18,15 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from . import cli_zh
 from .core.errors import JixiaoError, UnusableInput
 from .core.model import RULE_NAMES_ZH, Framework, Issue, Scorecard, Severity
 from .core.numbers import fmt_points
 from .frameworks.loader import Loaded
 from .services import documents, scoring
+from .services.files import OutputRefused, check_output, write_text
 
+cli_zh.install()  # click's and typer's own messages and help in Chinese
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -32,10 +35,10 @@ app = typer.Typer(
 )
 framework_app = typer.Typer(no_args_is_help=True, help="评分表：检查、查看、从 Excel 导入、列出内置评分表。")
 app.add_typer(framework_app, name="framework")
-out = Console(highlight=False, soft_wrap=False)
+out = Console(highlight=False, soft_wrap=False, emoji=False)  # emoji=False: ":100:" in a unit's text stays text
 if not out.is_terminal and "COLUMNS" not in os.environ:
     out.width = 160
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, emoji=False)
 if not err.is_terminal and "COLUMNS" not in os.environ:
     err.width = 160
 
@@ -63,8 +66,12 @@ EXIT_STATUS: tuple[tuple[type[JixiaoError], int], ...] = (  # first match wins; 
 )
 
 
+FORCE_HELP = "覆盖已有的输出文件（输入文件永远不会被覆盖）"
+
+
 def fail(error: JixiaoError, heading: str = "无法读取") -> NoReturn:
-    """Print a failure's message and exit with its status."""
+    """Print a failure's message and exit with its status; an output that cannot be written is "无法写入"."""
+    heading = "无法写入" if isinstance(error, OutputRefused) else heading
     err.print(f"[red]{heading}：[/red]{esc(error.message)}")
     raise typer.Exit(next(status for kind, status in EXIT_STATUS if isinstance(error, kind)))
 
@@ -137,7 +144,8 @@ def _print_outcomes(outcomes: list[documents.Outcome]) -> None:
         if outcome.output is not None:
             out.print(f"[green]已生成[/green] {esc(outcome.output)}")
         else:
-            err.print(f"[red]未生成[/red] {esc(outcome.evaluation)}：{esc(outcome.error)}")
+            named = f"{esc(outcome.target)}（{esc(outcome.evaluation)}）" if outcome.target else esc(outcome.evaluation)
+            err.print(f"[red]未生成[/red] {named}：{esc(outcome.error)}")
 
 
 @app.command()
@@ -167,13 +175,14 @@ def report(
     evaluations: Annotated[list[Path], typer.Argument(help="一个或多个评价数据文件")],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出文件（.docx .pdf .html .md），多个评价时为目录")],
     fmt: Annotated[str, typer.Option("--format", help="输出为目录时的格式：docx、pdf、html、md")] = "docx",
+    force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
 ) -> None:
     """生成自评报告：.docx（公文格式）、.pdf、.html 或 .md，数字与评分表一致。"""
     if fmt not in documents.REPORT_FORMATS:
         err.print(f"[red]--format 应为 {'、'.join(documents.REPORT_FORMATS)} 之一[/red]")
         raise typer.Exit(2)
     try:
-        outputs = documents.output_paths(evaluations, output, fmt)
+        outputs = documents.output_paths(evaluations, output, fmt, force)
         for path in outputs:
             documents.report_format(path)
         outcomes = _with_progress(evaluations, outputs)
@@ -200,10 +209,11 @@ def _with_progress(evaluations: list[Path], outputs: list[Path]) -> list[documen
 def tables(
     evaluation: Annotated[Path, typer.Argument(help="评价数据文件")],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出的 .xlsx 文件")],
+    force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
 ) -> None:
     """生成数据表与评分表工作簿（.xlsx），小计与总分为公式。"""
     try:
-        outcome = documents.write_tables(evaluation, output)
+        outcome = documents.write_tables(evaluation, output, force)
     except JixiaoError as error:
         fail(error)
     _print_outcomes([outcome])
@@ -216,12 +226,15 @@ def audit(
     paths: Annotated[list[Path], typer.Argument(help="报告文件（.txt .docx .pdf）或目录")],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（jixiao/audit@1）")] = False,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="把全部问题写入 CSV 文件")] = None,
+    force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
 ) -> None:
     """审核报告：提取单位、年度、得分、等级和主要数字，找出审核人员关注的问题。"""
     from .services import audit as auditing
 
     try:
         files = auditing.expand(paths)
+        if csv_out is not None:
+            check_output(csv_out, files, force)
     except JixiaoError as error:
         fail(error)
     results = _audit_with_progress(files)
@@ -231,9 +244,9 @@ def audit(
         _print_audit(results)
     if csv_out is not None:
         try:
-            csv_out.write_text(auditing.findings_csv(results), encoding="utf-8-sig")
-        except OSError as error:
-            fail(UnusableInput(f"{csv_out}：无法写入（{error.strerror or type(error).__name__}）"))
+            write_text(csv_out, auditing.findings_csv(results), encoding="utf-8-sig")
+        except JixiaoError as error:
+            fail(error)
         err.print(f"问题清单已写入 {esc(csv_out)}")
     if any(f.code == "unreadable" for r in results for f in r.findings):
         raise typer.Exit(2)  # formats §3: an unreadable file
@@ -333,6 +346,7 @@ def framework_import(
     year: Annotated[list[int] | None, typer.Option("--year", help="适用年度，可多次给出")] = None,
     outline: Annotated[str, typer.Option("--outline", help="报告提纲：zhanjiang 或 lechang")] = "zhanjiang",
     provenance: Annotated[str, typer.Option("--provenance", help="official | reconstructed | example")] = "official",
+    force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
 ) -> None:
     """把财政局的 .xlsx 评分表转换为 YAML：读出指标树、分值，并按评分标准的文字识别评分规则。"""
     meta = {
@@ -347,7 +361,7 @@ def framework_import(
         "outline": outline,
     }
     try:
-        imported, _ = scoring.import_table(source, output, {k: v for k, v in meta.items() if v != ""})
+        imported, _ = scoring.import_table(source, output, {k: v for k, v in meta.items() if v != ""}, force)
     except JixiaoError as error:
         fail(error)
     count, leaves = _count(imported.document["indicators"])

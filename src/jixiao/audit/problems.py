@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Literal
 
@@ -41,3 +42,23 @@ def _head(path: Path) -> bytes | str:
     except OSError as exc:
         return _os_problem(path, exc)
     return head or f"文件“{path.name}”是空的"
+
+
+#: Larger files are refused before they are read: no report is this large (a PDF with scans may be big).
+MAX_BYTES: dict[str, int] = {"txt": 50 * 1024 * 1024, "docx": 200 * 1024 * 1024, "pdf": 500 * 1024 * 1024}
+
+
+def _not_readable(path: Path, kind: Kind) -> str:
+    """A problem for a device, a pipe or an oversized file ("" otherwise): such files are never opened.
+
+    A FIFO would block the audit and ``/dev/zero`` would never end.
+    """
+    try:
+        status = path.stat()
+    except OSError:
+        return ""  # the reader says what is wrong with the path
+    if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
+        return f"“{path.name or path}”不是普通文件（设备、管道或套接字），无法读取"
+    if status.st_size > MAX_BYTES[kind]:
+        return f"文件“{path.name}”过大（超过{MAX_BYTES[kind] // (1024 * 1024)} MB），无法读取"
+    return ""

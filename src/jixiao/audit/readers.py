@@ -32,7 +32,7 @@ from jixiao.audit.normalise import (  # noqa: F401 - re-exported: the readers' p
     normalise_located,
     normalise_text,
 )
-from jixiao.audit.problems import Kind, _detail, _failed, _head, _os_problem
+from jixiao.audit.problems import Kind, _detail, _failed, _head, _not_readable, _os_problem
 
 _Element = Any  # lxml elements (lxml ships no type information)
 
@@ -193,6 +193,9 @@ def read(path: Path | str) -> Document:
     if reader is None:
         what = OTHER_FORMATS.get(suffix, f"不支持的文件类型“{suffix or '无扩展名'}”")
         return _failed(path, "txt", f"无法读取“{path.name}”：{what}；只能读取 .txt、.docx、.pdf")
+    refused = _not_readable(path, READERS_KIND[suffix])
+    if refused:
+        return _failed(path, READERS_KIND[suffix], refused)
     try:
         return reader(path)
     except RecursionError:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import UnusableInput
-from ..core.numbers import to_decimal
+from ..core.numbers import in_range, to_decimal
 from .criteria_zh import rule_from_text
 from .loader import FORMAT, Loaded, load_document
 from .yamlio import loads
@@ -84,6 +84,8 @@ def _weight(value: object, where: str) -> Decimal | None:
     weight = to_decimal(text)
     if weight is None:
         raise TableImportError(f"{where} 的分值“{_text(value)}”不是数字")
+    if not weight.is_finite() or not in_range(weight):
+        raise TableImportError(f"{where} 的分值“{_text(value)[:30]}”过大，不是合理的分值")
     return weight
 
 
@@ -160,11 +162,15 @@ def import_xlsx(path: Path, meta: dict[str, Any]) -> Imported:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for files that are not workbooks
         raise TableImportError(f"{path}：无法作为 .xlsx 工作簿打开（{type(error).__name__}）") from error
-    sheet, header_row, columns = _find_table(book)
+    try:
+        sheet, header_row, columns = _find_table(book)
+        rows = _rows(sheet, header_row, columns)
+    except TableImportError as error:
+        raise TableImportError(f"{path}：{error.message}") from error
+    except Exception as error:  # a damaged sheet: openpyxl's XML parser raises many types while reading rows
+        raise TableImportError(f"{path}：工作表已损坏，无法读取（{type(error).__name__}）") from error
     unread: list[str] = []
-    indicators = [
-        _indicator(n, f"i{i}", unread) for i, n in enumerate(_tree(_rows(sheet, header_row, columns)).values(), 1)
-    ]
+    indicators = [_indicator(n, f"i{i}", unread) for i, n in enumerate(_tree(rows).values(), 1)]
     document: dict[str, Any] = {
         "format": FORMAT,
         **meta,

@@ -6,8 +6,10 @@ Dates stay text (the loaders parse them), duplicate keys are refused, and every 
 
 from __future__ import annotations
 
+import errno
 import math
 import re
+import stat
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,15 +34,35 @@ class Number(Decimal):
         return number
 
 
+MAX_DEPTH = 100
+
+
+def check_depth(document: Any, name: str = "文档") -> None:
+    """Refuse a document nested deeper than any real table or evaluation (the readers recurse)."""
+    stack = [(document, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list | tuple):
+            if depth > MAX_DEPTH:
+                raise YamlError(f"{name}：嵌套层次过深（超过{MAX_DEPTH}层），无法读取")
+            stack += [(child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)]
+
+
 def exact_numbers(document: Any) -> Any:
     """A parsed document with its int and float numbers (from JSON) as ``Number``, as YAML gives them.
 
     Booleans and non-finite floats are left as they are (the loaders refuse the latter as non-numbers).
+    A document nested deeper than ``MAX_DEPTH`` is a ``YamlError``.
     """
+    check_depth(document)
+    return _exact(document)
+
+
+def _exact(document: Any) -> Any:
     if isinstance(document, dict):
-        return {key: exact_numbers(value) for key, value in document.items()}
+        return {key: _exact(value) for key, value in document.items()}
     if isinstance(document, list | tuple):
-        return [exact_numbers(value) for value in document]
+        return [_exact(value) for value in document]
     if isinstance(document, int) and not isinstance(document, bool):
         return Number(str(document))
     if isinstance(document, float) and math.isfinite(document):
@@ -117,25 +139,68 @@ def _where(error: yaml.YAMLError) -> str:
     return where + "："
 
 
-_PROBLEMS_ZH = (
+TAB_ZH = "用了制表符（Tab）缩进，YAML 只能用空格缩进，请把 Tab 改为空格"
+_PROBLEMS_ZH = (  # PyYAML's and libyaml's explanations (English) → what a user reads
+    ("tab character", TAB_ZH),
     ("expected ',' or ']'", "列表缺少“,”或“]”（方括号未闭合？）"),
     ("expected ',' or '}'", "映射缺少“,”或“}”（花括号未闭合？）"),
     ("unexpected end of stream", "文件意外结束（引号或括号未闭合？）"),
     ("expected key", "缩进不一致，此处应为键"),
+    ("expected '-' indicator", "缩进不一致，此处应为列表项（- …）"),
     ("expected <block end>", "缩进不一致"),
     ("mapping values are not allowed", "此处不能出现“:”（冒号后缺少空格或缩进有误？）"),
+    ("sequence entries are not allowed", "此处不能出现列表项“-”（缩进有误？）"),
+    ("mapping keys are not allowed", "此处不能出现“?”"),
     ("could not find expected ':'", "缺少“:”"),
-    ("cannot start any token", "出现不能作为开头的字符（制表符 Tab 请改为空格）"),
-    ("found undefined alias", "引用了未定义的锚点"),
-    ("found unknown escape character", "引号内有无效的转义字符"),
+    ("found undefined alias", "引用了未定义的锚点（*…）"),
+    ("duplicate anchor", "锚点（&…）名称重复"),
+    ("second occurrence", "锚点（&…）名称重复"),
+    ("found unknown escape character", "引号内有无效的转义字符（\\ 之后的字符）"),
+    ("escape", "引号内有无效的转义字符"),
+    ("could not determine a constructor", "不支持的 YAML 标签（!…）"),
+    ("tag", "无效的 YAML 标签（!…）"),
+    ("incompatible YAML document", "不支持的 YAML 版本"),
+    ("directive", "无效的 YAML 指令（%…）"),
+    ("document", "文件只能包含一个文档（多余的“---”或多余的括号？）"),
+    ("indentation indicator", "多行文本（| 或 >）的缩进标记无效"),
+    ("chomping", "多行文本（| 或 >）的标记无效"),
+    ("control character", "含有不允许的控制字符"),
+    ("unacceptable character", "含有不允许的字符"),
+    ("special characters", "含有不允许的特殊字符"),
+    ("utf-8", "含有无效的 UTF-8 字节"),
+    ("node content", "此处缺少内容"),
+    ("comment or a line break", "此处应为注释（#）或换行"),
+    ("unhashable key", "键不能是列表或映射"),
+    ("alias", "无效的锚点引用"),
+    ("anchor", "无效的锚点"),
 )
 
 
-def _problem_zh(problem: str) -> str:
+def _problem_zh(problem: str, character: str = "") -> str:
+    """PyYAML's explanation in Chinese; never the English text (formats: messages are Chinese)."""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in problem):
+        return problem  # our own constructors' messages
+    if "cannot start any token" in problem:
+        if character == "\t":
+            return TAB_ZH
+        shown = f"“{character}”" if character.strip() else "此字符"
+        return f"{shown}不能作为内容的开头（以 @ ` % 等开头的文字请加引号）"
+    lowered = problem.lower()
     for needle, zh in _PROBLEMS_ZH:
-        if needle in problem:
-            return f"{zh}；{problem}"
-    return problem
+        if needle.lower() in lowered:
+            return zh
+    return "格式错误"
+
+
+def _character(error: yaml.YAMLError, text: str) -> str:
+    """The character at the problem's place in ``text`` (libyaml's marks carry no buffer)."""
+    mark = getattr(error, "problem_mark", None)
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    if mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return ""
+    return lines[mark.line][mark.column]
 
 
 MAX_NODES = 100_000
@@ -161,19 +226,51 @@ def loads(text: str, name: str = "<文本>") -> Any:
     try:
         document = yaml.load(text, Loader=_CoreLoader)
     except yaml.YAMLError as error:
-        problem = getattr(error, "problem", None) or str(error)
-        raise YamlError(f"{name}：{_where(error)}不是有效的 YAML（{_problem_zh(str(problem))}）") from error
+        problem = _problem_zh(str(getattr(error, "problem", None) or error), _character(error, text))
+        raise YamlError(f"{name}：{_where(error)}不是有效的 YAML（{problem}）") from error
     except (ValueError, ArithmeticError) as error:
         raise YamlError(f"{name}：不是有效的 YAML（含无法识别的数值或内容）") from error
     except RecursionError as error:
         raise YamlError(f"{name}：嵌套层次过深，无法读取") from error
+    check_depth(document, name)
     return _check_size(document, name)
+
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+def read_limited(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; a device, a pipe or a larger file is refused.
+
+    A FIFO would block and ``/dev/zero`` would never end: only regular files are opened.
+    """
+    limit = MAX_FILE_BYTES if limit is None else limit
+    try:
+        status = path.stat()
+    except OSError:
+        status = None  # opening it below says what is wrong
+    if status is not None and not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
+        raise YamlError(f"{path}：无法读取，这不是普通文件（设备、管道或套接字）")
+    if status is not None and status.st_size > limit:
+        raise YamlError(f"{path}：文件过大（超过{limit // (1024 * 1024)} MB），无法读取")
+    with path.open("rb") as handle:
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        raise YamlError(f"{path}：文件过大（超过{limit // (1024 * 1024)} MB），无法读取")
+    return raw
+
+
+_OS_REASONS = {errno.ENAMETOOLONG: "文件名过长", errno.ELOOP: "符号链接循环", errno.ENOTDIR: "路径中有一级不是文件夹"}
+
+
+def _os_reason(error: OSError) -> str:
+    return _OS_REASONS.get(error.errno or 0, error.strerror or type(error).__name__)
 
 
 def load_file(path: Path) -> Any:
     """Read and parse a YAML file; raise YamlError when it is missing, not UTF-8 or malformed."""
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path)
     except FileNotFoundError as error:
         raise YamlError(f"{path}：文件不存在") from error
     except IsADirectoryError as error:
@@ -181,7 +278,7 @@ def load_file(path: Path) -> Any:
     except PermissionError as error:
         raise YamlError(f"{path}：无法读取，没有读取权限") from error
     except OSError as error:
-        raise YamlError(f"{path}：无法读取（{error.strerror}）") from error
+        raise YamlError(f"{path}：无法读取（{_os_reason(error)}）") from error
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

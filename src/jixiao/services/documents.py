@@ -18,6 +18,7 @@ from ..documents.model import Report
 from ..documents.source import Source
 from ..frameworks.yamlio import load_file
 from .evaluations import source_of
+from .files import check_output, write_atomically
 from .scoring import Scored, UnusableInput, score_evaluation, tables_beside
 
 REPORT_FORMATS = ("docx", "pdf", "html", "md")
@@ -29,6 +30,7 @@ class Outcome:
 
     evaluation: Path
     output: Path | None = None
+    target: Path | None = None  # the file it was to be written to
     issues: tuple[Issue, ...] = ()
     warnings: list[str] = field(default_factory=list)
     error: str = ""
@@ -45,21 +47,28 @@ def prepare(path: Path) -> tuple[Scored, Source | None, str]:
     return scored, source, "" if source is not None else "评价数据存在错误，未生成文件"
 
 
-def output_paths(evaluations: Sequence[Path], out: Path, fmt: str | None) -> list[Path]:
-    """One output per evaluation: ``out`` itself for one file with a suffix, else ``out/<stem>.<fmt>``."""
+def output_paths(evaluations: Sequence[Path], out: Path, fmt: str | None, force: bool = False) -> list[Path]:
+    """One output per evaluation: ``out`` itself for one file with a suffix, else ``out/<stem>.<fmt>``.
+
+    No output may be an evaluation, nor (without ``force``) a file that exists (``OutputRefused``).
+    """
     if len(evaluations) == 1 and out.suffix and not out.is_dir():
-        return [_writable(out)]
+        return [check_output(out, evaluations, force)]
     if out.suffix and not out.is_dir():
         raise UnusableInput(f"有{len(evaluations)}个评价文件，-o 应为目录，而不是文件 {out}")
     if out.exists() and not out.is_dir():
         raise UnusableInput(f"{out} 是已有的文件，-o 应为目录")
-    return [_writable(path) for path in _unique(out, evaluations, fmt or "docx")]
+    return [check_output(path, evaluations, force) for path in _unique(out, evaluations, fmt or "docx")]
 
 
 def _unique(folder: Path, evaluations: Sequence[Path], fmt: str) -> list[Path]:
-    """One distinct file per evaluation: a/unit.yaml and b/unit.yaml become a-unit and b-unit."""
+    """One distinct, visible file per evaluation: a/unit.yaml and b/unit.yaml become a-unit and b-unit.
+
+    The folder's name is taken from the resolved path (``../unit.yaml`` is not ``..-unit``); names
+    that still coincide are numbered.
+    """
     stems = [e.stem for e in evaluations]
-    names = [f"{e.parent.name}-{e.stem}" if stems.count(e.stem) > 1 else e.stem for e in evaluations]
+    names = [_visible(f"{_folder_name(e)}-{e.stem}" if stems.count(e.stem) > 1 else e.stem) for e in evaluations]
     seen: dict[str, int] = {}
     out = []
     for name in names:
@@ -68,16 +77,16 @@ def _unique(folder: Path, evaluations: Sequence[Path], fmt: str) -> list[Path]:
     return out
 
 
-def _writable(path: Path) -> Path:
-    """Refuse an output that is a folder or lies under a file, before any work is done."""
-    if path.is_dir():
-        raise UnusableInput(f"{path} 是文件夹，请给出文件名")
-    for parent in path.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise UnusableInput(f"{path}：上级路径 {parent} 是文件，不是文件夹")
-            break
-    return path
+def _folder_name(evaluation: Path) -> str:
+    try:
+        return evaluation.resolve().parent.name
+    except (OSError, RuntimeError):
+        return evaluation.parent.name
+
+
+def _visible(name: str) -> str:
+    """A file name that does not start with a dot (hidden) or a dash."""
+    return name.lstrip(".-") or "评价"
 
 
 def report_format(path: Path) -> str:
@@ -94,7 +103,7 @@ def write_reports(
     outcomes: list[Outcome] = []
     pending_pdf: list[tuple[Report, Path, Outcome]] = []
     for evaluation, output in zip(evaluations, outputs, strict=True):
-        outcome = Outcome(evaluation)
+        outcome = Outcome(evaluation, target=output)
         outcomes.append(outcome)
         report = _report(evaluation, outcome)
         if report is None:
@@ -104,7 +113,7 @@ def write_reports(
         if fmt == "pdf":
             pending_pdf.append((report, output, outcome))
             continue
-        _safely(output, lambda path, r=report, f=fmt: _RENDERERS[f](r, path))
+        write_atomically(output, lambda path, r=report, f=fmt: _RENDERERS[f](r, path))
         outcome.output = output
         progress()
     if pending_pdf:
@@ -139,7 +148,7 @@ def _write_pdfs(pending: list[tuple[Report, Path, Outcome]], progress: Callable[
             sources.append(docx)
         pdfs = convert_to_pdf(sources, Path(tmp))
         for pdf, (_, output, outcome) in zip(pdfs, pending, strict=True):
-            _safely(output, lambda path, source=pdf: shutil.move(str(source), path))
+            write_atomically(output, lambda path, source=pdf: shutil.copyfile(source, path))
             outcome.output = output
             progress()
 
@@ -165,11 +174,12 @@ def _render_md(report: Report, path: Path) -> None:
 _RENDERERS: dict[str, Callable[[Report, Path], None]] = {"docx": _render_docx, "html": _render_html, "md": _render_md}
 
 
-def write_tables(evaluation: Path, output: Path) -> Outcome:
-    """The 数据表/评分表 workbook of one evaluation."""
+def write_tables(evaluation: Path, output: Path, force: bool = False) -> Outcome:
+    """The 数据表/评分表 workbook of one evaluation (never over the evaluation, nor a file unless ``force``)."""
     if output.suffix.lower() != ".xlsx":
         raise UnusableInput(f"{output}：数据表/评分表只能写成 .xlsx 文件")
-    outcome = Outcome(evaluation)
+    check_output(output, [evaluation], force)
+    outcome = Outcome(evaluation, target=output)
     scored, source, why = prepare(evaluation)
     outcome.issues = scored.issues
     if source is None:
@@ -177,19 +187,9 @@ def write_tables(evaluation: Path, output: Path) -> Outcome:
         return outcome
     from ..documents.xlsx import render_xlsx
 
-    _writable(output)
-    _safely(output, lambda path: render_xlsx(source.scorecard, source.framework, source.evaluation, path))
+    write_atomically(output, lambda path: render_xlsx(source.scorecard, source.framework, source.evaluation, path))
     outcome.output = output
     return outcome
-
-
-def _safely(path: Path, write: Callable[[Path], object]) -> None:
-    """Create the folder and write; a file system refusal becomes a message, not a traceback."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write(path)
-    except OSError as error:
-        raise UnusableInput(f"{path}：无法写入（{error.strerror or type(error).__name__}）") from error
 
 
 def has_errors(outcomes: Sequence[Outcome]) -> bool:

@@ -43,7 +43,7 @@ def is_path_ref(ref: str) -> bool:
 def load_table(ref: str, base_dir: Path | None = None) -> loader.Loaded:
     """Load a table by built-in id or path (relative to ``base_dir``); UnusableInput if unreadable."""
     candidate = Path(ref) if base_dir is None or Path(ref).is_absolute() else base_dir / ref
-    if is_path_ref(ref) or candidate.is_file():
+    if is_path_ref(ref) or _is_file(candidate):
         path = candidate
     else:
         found = loader.builtin_path(ref)
@@ -58,6 +58,14 @@ def load_table(ref: str, base_dir: Path | None = None) -> loader.Loaded:
             return loader.Loaded(None, (issue,))
         path = found
     return load_table_file(path)  # a YamlError is UnusableInput
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` names a file; a name the system cannot take (too long, a NUL) names none."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def open_table(ref: str) -> loader.Loaded:
@@ -196,21 +204,21 @@ def score_json(scored: Scored) -> dict[str, Any]:
     }
 
 
-def import_table(source: Path, output: Path, meta: dict[str, Any]) -> tuple[Any, str]:
+def import_table(source: Path, output: Path, meta: dict[str, Any], force: bool = False) -> tuple[Any, str]:
     """Convert a bureau's .xlsx table to YAML at ``output``; the import result and the YAML written.
 
-    The YAML is written even when it has errors, so nothing the bureau entered is lost; the caller
-    reports the issues.
+    The YAML is written (atomically; over an existing file only with ``force``) even when it has
+    errors, so nothing the bureau entered is lost; the caller reports the issues.
     """
     from ..frameworks.xlsx_import import import_xlsx, to_yaml
+    from .files import check_output, write_text
 
     if not source.exists():
         raise UnusableInput(f"{source}：文件不存在")
-    if output.resolve() == source.resolve() or output.suffix.lower() in (".xlsx", ".xls"):
+    if output.suffix.lower() in (".xlsx", ".xls"):
         raise UnusableInput(f"{output}：输出应为 .yaml 文件，不能覆盖工作簿")
-    if output.is_dir():
-        raise UnusableInput(f"{output} 是文件夹，请给出 .yaml 文件名")
+    check_output(output, [source], force)
     imported = import_xlsx(source, meta)  # a TableImportError is UnusableInput
     text = to_yaml(imported.document)
-    output.write_text(text, encoding="utf-8")
+    write_text(output, text)
     return imported, text

@@ -15,6 +15,7 @@ from ..core.rules import describe
 from ..core.spec import ASKED_SECTIONS, SECTION_TITLES
 from ..frameworks.loader import is_builtin
 from ..frameworks.reading import plausible_year
+from .files import check_output, write_text
 from .scoring import UnusableInput
 
 _INPUT_BY_RULE = {
@@ -123,14 +124,11 @@ def write_template(framework: Framework, output: Path, unit: str = "", year: int
 
     A built-in table is named by its id; a table file by its path relative to the evaluation.
     """
-    if output.exists():
+    if output.exists() or output.is_symlink():
         raise UnusableInput(f"{output} 已存在，为免覆盖已填写的内容，请换一个文件名")
+    check_output(output, [Path(framework.file)] if framework.file else [])
     year = year or (framework.years[-1] if framework.years else date.today().year - 1)
     if not plausible_year(year):
         raise UnusableInput(f"评价年度{year}不合理")
     reference = framework.id if is_builtin(framework) else os.path.relpath(framework.file, output.parent.resolve())
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(evaluation_template(framework, unit or "（单位名称）", year, reference), encoding="utf-8")
-    except OSError as error:
-        raise UnusableInput(f"{output}：无法写入（{error.strerror or type(error).__name__}）") from error
+    write_text(output, evaluation_template(framework, unit or "（单位名称）", year, reference))
