@@ -529,10 +529,15 @@ def test_unchosen_alternative_needs_no_input() -> None:
     assert card.indicator("c").score == 8 and card.indicator("c.one").score is None
 
 
-def test_yes_no_without_input_uses_its_not_applicable_policy() -> None:
-    loaded, card = score(evaluation(inputs={"b.moved": None}))
+def test_yes_no_without_input_is_unfilled_not_its_not_applicable_policy() -> None:
+    """Issue 12: a leaf never entered is 未填写 (an error), even where the table allows 不适用;
+    the policy is for a unit that says so, with a reason."""
+    _, card = score(evaluation(inputs={"b.moved": None}))
+    expect(card.issues, "input-missing", inp("b.moved", "value"), "未填写", "applicable: false")
+    assert "not-applicable" not in {i.code for i in card.issues}
+    assert card.indicator("b.rate").effective_weight == 4 and card.total is None  # nothing moved to it
+    loaded, card = score(evaluation(inputs={"b.moved": "{applicable: false, reason: 无转移支付}"}))
     no_errors(loaded.issues + card.issues)
-    expect(card.issues, "not-applicable", inp("b.moved"), "不适用", severity=Severity.INFO)
     assert card.indicator("b.rate").effective_weight == 6
 
 
@@ -553,10 +558,15 @@ def test_computed_value_unavailable_uses_the_entered_value() -> None:
     assert card.indicator("b.rate").value == Decimal("97.02")
 
 
-def test_computed_value_unavailable_with_full_marks_policy() -> None:
-    loaded, card = score(evaluation(data={"satisfaction": None}))
+def test_figures_never_entered_are_unfilled_even_with_a_full_marks_policy() -> None:
+    """Issue 12: a missing 满意度 once scored 不适用 → 计满分; 未填写 is an error, never full marks."""
+    _, card = score(evaluation(data={"satisfaction": None}))
+    expect(card.issues, "value-unavailable", inp("b.sat", "value"), "未填写", "满意度")
+    assert "not-applicable" not in {i.code for i in card.issues}
+    assert card.indicator("b.sat").score is None and card.total is None
+    declared = {"b.sat": "{applicable: false, reason: 未调查}"}
+    loaded, card = score(evaluation(data={"satisfaction": None}, inputs=declared))
     no_errors(loaded.issues + card.issues)
-    expect(card.issues, "not-applicable", inp("b.sat"), "满意度", severity=Severity.INFO)
     result = card.indicator("b.sat")
     assert (result.applicable, result.score) == (False, 2)
 
@@ -673,8 +683,8 @@ def test_any_engine_error_nulls_base_total_and_grade(change: dict[str, Any]) -> 
 
 
 def test_warnings_and_infos_only_keep_the_total() -> None:
-    _, card = score(evaluation(year="2022", data={"satisfaction": None}))
-    assert card.ok and card.issues
+    _, card = score(evaluation(year="2022", data={"satisfaction": "120"}))
+    assert card.ok and {i.code for i in card.issues} == {"year-mismatch", "value-implausible"}
     assert card.base is not None and card.total is not None and card.grade is not None
 
 

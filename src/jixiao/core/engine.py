@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from . import explain
 from .compiled import FAILURES
+from .engine_plausible import plausibility
 from .expr import Unavailable, Value, evaluate
 from .leafscore import LeafScoring, input_path, show_value
 from .model import (
@@ -84,6 +85,7 @@ class _Run(LeafScoring):
         self.check_inputs()
         self.choose_alternatives()
         self.compute_values()
+        self.check_plausible()
         self.decide_applicability()
         self.transfer_weights()
         results, base = self.results()
@@ -99,6 +101,12 @@ class _Run(LeafScoring):
                 "year",
                 f"评价年度{self.ev.year}不在评分表适用年度（{years}）内，请确认所用评分表",
             )
+
+    def check_plausible(self) -> None:
+        """Warnings for percents out of their range or written as fractions (engine_plausible)."""
+        values, leaves = self.value, self.plan.leaves
+        entered = [(leaves[i].node, v) for i, v in enumerate(values) if self.entered[i] and isinstance(v, Decimal)]
+        self.issues += plausibility(self.fw, self.data, entered, self.ev.file)
 
     def check_inputs(self) -> None:
         leaf_index, leaves = self.plan.leaf_index, self.plan.leaves
@@ -329,26 +337,51 @@ class _Run(LeafScoring):
         self.mark_not_applicable(p, entry.reason)
 
     def cannot_compute(self, p: LeafPlan, value: Unavailable | None) -> None:
+        """No value to score: the table's not-applicable policy when the figures are there but give no
+        value (a zero denominator …); an error when the inputs were never entered (未填写: never
+        full marks) or the value is out of range."""
         leaf = p.node
         reasons = value.reasons if isinstance(value, Unavailable) else ()
-        why = "；".join(reasons) or "未填报"
-        if leaf.not_applicable is not None:
+        unfilled = self.unfilled(p)
+        why = "；".join(reasons) or self.nothing_entered(p)
+        if leaf.not_applicable is not None and not unfilled and value is not OUT_OF_RANGE:
             self.issue(
                 Severity.INFO,
                 "not-applicable",
                 input_path(leaf.id),
-                f"指标“{leaf.name}”无法计算（{why}），按评分表规定视为不适用",
+                f"指标“{leaf.name}”无法计算（{why or '未填报'}），按评分表规定视为不适用",
             )
-            self.mark_not_applicable(p, f"无法计算（{why}）")
+            self.mark_not_applicable(p, f"无法计算（{why or '未填报'}）")
             return
         key = "count" if isinstance(p.rule, PerOccurrenceRule) else "value"
+        code = "input-missing" if not reasons else "value-unavailable"
+        hint = "；确不适用的，填写 applicable: false 并写明理由（reason）" if leaf.not_applicable is not None else ""
+        head = "未填写" if unfilled else "缺少计分依据"
         self.error(
-            "input-missing" if not reasons else "value-unavailable",
+            "number-out-of-range" if value is OUT_OF_RANGE else code,
             input_path(leaf.id, key),
-            f"指标“{leaf.name}”缺少计分依据：{why}；请补充数据或填写 {key}",
+            f"指标“{leaf.name}”{head}{'：' if why else ''}{why}；请补充数据或填写 {key}{hint}",
         )
-        self.early[p.index] = [f"无法计分：{why}"]
+        self.early[p.index] = [f"无法计分（{head}）{'：' if why else ''}{why}"]
         self.applicable[p.index] = False
+
+    def unfilled(self, p: LeafPlan) -> bool:
+        """Whether the leaf's inputs were never entered: no entered value for a leaf without a
+        formula, or a figure its formula needs (or a leaf it references, likewise) absent."""
+        if p.compiled is None:
+            return self.value[p.index] is None
+        if any(name not in self.data for name in p.names):
+            return True
+        positions = [self.plan.leaf_index[t] for t in p.refs if t in self.plan.leaf_index]
+        return any(
+            not isinstance(self.value[i], Decimal) and self.unfilled(self.plan.leaves[i]) for i in positions
+        )
+
+    def nothing_entered(self, p: LeafPlan) -> str:
+        entry = self.entries[p.index]
+        if entry is not None and entry.keys & {"value", "count"}:
+            return "填报值有误（见上）"
+        return ""
 
     def mark_not_applicable(self, p: LeafPlan, reason: str) -> None:
         leaf, i = p.node, p.index

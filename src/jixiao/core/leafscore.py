@@ -125,7 +125,9 @@ class LeafScoring:
         if p.judge is not None:
             return None if entry.score is None else p.judge(entry.score, entry.tier, self.effective[p.index])
         assert p.fraction is not None
-        return p.fraction(entry.checked if p.subject == "checked" else entry.choice)
+        if p.subject == "checked":
+            return None if untouched(entry) else p.fraction(entry.checked)
+        return p.fraction(entry.choice)
 
     def scored_text(self, p: LeafPlan, score: Decimal) -> str:
         """The basis, the rule's phrase and the points, e.g. 未达100%，按比例计分（…），得2.3分."""
@@ -210,6 +212,8 @@ class LeafScoring:
         if isinstance(rule, ChecklistRule):
             if entry is None or entry.checked is None:
                 return self.missing(leaf, "checked", "所符合的项（checked: [0, 1, …]）")
+            if untouched(entry):
+                return self.missing(leaf, "checked", "所符合的项；确实一项都不符合的，须在 reason 中写明理由")
             return rules.checklist(rule, entry.checked, leaf.weight)
         if isinstance(rule, CategoricalRule):
             if entry is None or entry.choice is None:
@@ -229,7 +233,7 @@ class LeafScoring:
         return rules.judgement(rule, entry.score, entry.tier, effective)
 
     def missing(self, leaf: Indicator, key: str, what: str) -> rules.Outcome | None:
-        self.error("input-missing", input_path(leaf.id, key), f"指标“{leaf.name}”须填报{what}")
+        self.error("input-missing", input_path(leaf.id, key), f"指标“{leaf.name}”未填写：须填报{what}")
         return None
 
     def numeric(self, p: LeafPlan) -> Decimal | None:
@@ -274,6 +278,12 @@ _OUTCOMES: Mapping[str, Outcome] = {
     "categorical": LeafScoring.entered_outcome,
     "judgement": LeafScoring.entered_outcome,
 }
+
+
+def untouched(entry: LeafInput) -> bool:
+    """A checklist with nothing checked and no reason: as an unfilled skeleton or form leaves it
+    (未填写), not an answer; "none applies" is an answer only with its reason."""
+    return entry.checked == () and not entry.reason.strip()
 
 
 def show_value(value: object) -> str:

@@ -16,9 +16,9 @@ from typing import Any
 
 from ..core.fields import STANDARD_FIELDS
 from ..core.model import Evaluation, Goal, GoalIndicator, Group, Issue, Item, LeafInput, Unit
-from ..core.numbers import is_integral
+from ..core.numbers import in_range, is_integral
 from ..core.spec import NARRATIVE_SECTIONS
-from .reading import Reader, convert, describe, format_message, key_path, plausible_year
+from .reading import Reader, convert, describe, format_message, is_blank, key_path, plausible_year
 from .yamlio import exact_numbers, load_file
 
 FORMAT = "jixiao/evaluation@1"
@@ -126,8 +126,8 @@ def _unit(r: Reader, raw: Any) -> Unit:
         return Unit(name="")
     r.unknown_keys(entry, UNIT_KEYS, "unit")
     text = {k: r.get(entry, k, "unit", "text", default="") for k in UNIT_KEYS[:6]}
-    if not text["name"]:
-        r.error("key-missing", "unit.name", "缺少必填项 unit.name（单位名称）")
+    if is_blank(text["name"]):
+        r.error("key-missing", "unit.name", "缺少必填项 unit.name（单位名称），不能为空或只有空格")
     return Unit(
         **text,
         internal_bodies=_strings(r, entry.get("internal_bodies"), "unit.internal_bodies"),
@@ -197,6 +197,13 @@ def _input(r: Reader, indicator_id: str, raw: Any) -> LeafInput:
             "not-a-number",
             key_path(path, "value"),
             f"{key_path(path, 'value')} 应为数字或 true/false，实为{describe(value)}；不带单位或百分号",
+        )
+        value = None
+    elif isinstance(value, Decimal) and not isinstance(value, bool) and not in_range(value):
+        r.error(
+            "number-out-of-range",
+            key_path(path, "value"),
+            f"{key_path(path, 'value')} 数值过大（{value}），请检查是否多写了位数",
         )
         value = None
     return LeafInput(

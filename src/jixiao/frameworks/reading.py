@@ -74,6 +74,9 @@ class Reader:
                 self.error("key-missing", where, f"缺少必填项 {where}")
             return default
         value = convert(raw[key], kind)
+        if required and kind == "text" and isinstance(value, str) and is_blank(value):
+            self.error("key-missing", where, f"必填项 {where} 不能为空")
+            return default
         if kind in ("int", "decimal") and value is not MISSING and not in_range(Decimal(value)):
             self.error(
                 "number-out-of-range",
@@ -112,6 +115,14 @@ def convert(raw: Any, kind: str) -> Any:
     if kind == "list":
         return raw if isinstance(raw, list) else MISSING
     return raw if isinstance(raw, dict) else MISSING
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def is_blank(text: str) -> bool:
+    """Empty, or only spaces (\u3000 included) and zero-width characters: nothing a reader sees."""
+    return not text.translate(_INVISIBLE).strip()
 
 
 def describe(raw: Any) -> str:
