@@ -9,9 +9,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SEEDS = ROOT.parent / "shared" / "seeds"
-needs_seeds = pytest.mark.skipif(
-    not SEEDS.exists(), reason="the real reports (../shared/seeds) are not beside this checkout"
-)
+SEEDS_REASON = "the real reports (../shared/seeds) are not beside this checkout"
+needs_seeds = pytest.mark.skipif(not SEEDS.exists(), reason=SEEDS_REASON)
+"""Only the tests that read the seed reports are skipped in a clean clone; one line says so."""
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line for the tests skipped because the seeds are absent (not one per test)."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    count = sum(1 for report in skipped if SEEDS_REASON in str(getattr(report, "longrepr", "")))
+    if count:
+        terminalreporter.write_line(f"{count} tests skipped: {SEEDS_REASON} ({SEEDS})", yellow=True)
 
 
 @pytest.fixture

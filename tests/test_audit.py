@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, SEEDS
+from conftest import EXAMPLES, SEEDS, needs_seeds
 from jixiao.audit.checks import run_checks
 from jixiao.audit.extract import extract
 from jixiao.audit.model import Document, Line
@@ -20,7 +20,6 @@ LIANJIANG, LECHANG, ZHANJIANG = (
     SEEDS / "003_673b39950d73d57f.txt",
     SEEDS / "004_c422740acbf9e05b.txt",
 )
-pytestmark = pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds not beside the repository")
 
 
 def errors(path: Path) -> set[tuple[str, int | None]]:
@@ -34,6 +33,7 @@ def codes(path: Path) -> set[str]:
 # --------------------------------------------------------------------------- the seeds (domain.md §7)
 
 
+@needs_seeds
 def test_zhanjiang_2020_extraction() -> None:
     data = audit_json(audit_file(ZHANJIANG))
     assert (data["unit"], data["year"], data["fill_date"], data["score"], data["grade"]) == (
@@ -49,6 +49,7 @@ def test_zhanjiang_2020_extraction() -> None:
     assert data["figures"]["procurement_actual"] == 391.90
 
 
+@needs_seeds
 def test_zhanjiang_2020_faults_and_nothing_else() -> None:
     found = audit_file(ZHANJIANG).findings
     conflict = next(f for f in found if f.code == "figure-conflict")
@@ -68,6 +69,7 @@ def test_zhanjiang_2020_faults_and_nothing_else() -> None:
     assert "ratio-mismatch" not in codes(ZHANJIANG)  # its ratios all recompute
 
 
+@needs_seeds
 def test_lechang_2023_extraction() -> None:
     data = audit_json(audit_file(LECHANG))
     assert (data["unit"], data["year"], data["fill_date"], data["score"]) == (
@@ -83,6 +85,7 @@ def test_lechang_2023_extraction() -> None:
     assert sum(s["score"] for s in data["indicator_scores"]) == 98.0
 
 
+@needs_seeds
 def test_lechang_2023_faults_and_what_it_explains() -> None:
     found = audit_file(LECHANG).findings
     conflicts = [f for f in found if f.code == "figure-conflict"]
@@ -95,6 +98,7 @@ def test_lechang_2023_faults_and_what_it_explains() -> None:
     assert {c for c, _ in errors(LECHANG)} == {"figure-conflict", "numbering-repeat"}
 
 
+@needs_seeds
 def test_lianjiang_2024_empty_heading_and_nothing_else() -> None:
     data = audit_json(audit_file(LIANJIANG))
     assert (data["unit"], data["year"], data["fill_date"], data["score"], data["grade"]) == (
@@ -247,6 +251,7 @@ def test_other_style_faults() -> None:
     }
 
 
+@needs_seeds
 def test_stated_ratios_with_their_inputs_are_extracted_and_recomputed() -> None:
     ratios = {r["name"]: r for r in audit_json(audit_file(ZHANJIANG))["ratios"]}
     assert ratios["支出完成率"]["inputs"] == [4276.91, 4029.42, 378.68]
@@ -349,6 +354,7 @@ def test_total_above_100_and_penalties() -> None:
     assert "total-mismatch" not in {f.code for f in findings}  # 92 − 2 = 90
 
 
+@needs_seeds
 @pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice not installed")
 def test_a_seed_as_pdf_audits_like_the_text(tmp_path: Path) -> None:
     """The same report as .txt and as PDF (Word → LibreOffice) gives the same findings: wraps, labels alone on

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, SEEDS, needs_seeds
 from jixiao.cli import app
 
 runner = CliRunner()
@@ -152,10 +152,9 @@ def test_installed_command_never_prints_a_traceback(tmp_path: Path) -> None:
     assert "键值映射" in done.stderr + done.stdout
 
 
+@needs_seeds
 def test_audit_json_shapes_exit_codes_and_csv(tmp_path: Path) -> None:
-    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-    if not seeds.exists():
-        return
+    seeds = SEEDS
     one = invoke("audit", str(seeds / "000_a00a4ecf0d918d5e.txt"), "--json")
     assert one.exit_code == 0 and json.loads(one.stdout)["format"] == "jixiao/audit@1"  # one object
     many = invoke("audit", str(seeds), "--json", "--csv", str(tmp_path / "f.csv"))
