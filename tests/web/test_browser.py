@@ -47,7 +47,9 @@ def fill_leaf(page: Any, leaf: str, entry: dict[str, Any]) -> None:
     for index in entry.get("checked", []):
         page.check(f"[name='{p}checked'][value='{index}']")
     if isinstance(entry.get("value"), bool):
-        page.check(f"[name='{p}value'][value='{'true' if entry['value'] else 'false'}']", force=True)
+        side = "yes" if entry["value"] else "no"
+        page.click(f"label[for='f-{leaf}-{side}']")  # as a person does: the radio itself is hidden (btn-check)
+        assert page.is_checked(f"[id='f-{leaf}-{side}']")
     elif "value" in entry:
         page.fill(f"[name='{p}value']", text(entry["value"]))
     if "reason" in entry:
