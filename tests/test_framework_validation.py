@@ -421,8 +421,6 @@ def test_not_a_number_message_explains_percent() -> None:
 
 
 @pytest.mark.parametrize(("rule", "path", "words"), [
-    ("{type: proportional, target: 0}", "rule.target", ("大于0",)),
-    ("{type: proportional, target: -5}", "rule.target", ("大于0",)),
     ("{type: proportional, target: 100, direction: up}", "rule.direction", ("higher", "lower", "up")),
     ("{type: threshold, standard: 5, per: 0}", "rule.per", ("大于0",)),
     ("{type: threshold, standard: 5, per: 1, step: 0}", "rule.step", ("大于0",)),

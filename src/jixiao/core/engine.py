@@ -10,21 +10,19 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import explain
+from . import explain, rules
 from .compiled import FAILURES
 from .engine_plausible import plausibility
 from .expr import Unavailable, Value, evaluate
 from .leafscore import LeafScoring, input_path, show_value
+from .kinds import RULE_NAMES_ZH
 from .model import (
-    RULE_NAMES_ZH,
     Evaluation,
     Framework,
     Indicator,
     IndicatorResult,
-    JudgementRule,
     LeafInput,
     Part,
-    PerOccurrenceRule,
     Scorecard,
     Severity,
     Wording,
@@ -77,6 +75,9 @@ class _Run(LeafScoring):
         self.overridden = set()
         self.numbers: dict[str, Decimal] = {}  # numeric values of active leaves, for @references
         self.chosen: dict[str, str | None] = {}
+        self.picked = {}
+        self.unpicked: dict[int, Unavailable] = {}  # conditional options that could not be decided, and why
+        self.goal_list = tuple(ind for goal in evaluation.goals for ind in goal.indicators) if evaluation.goals else ()
 
     # ------------------------------------------------------------------ the order
 
@@ -148,10 +149,12 @@ class _Run(LeafScoring):
         needs_reason = (
             entry.override is not None
             or entry.applicable is False
-            or (entry.score is not None and isinstance(p.rule, JudgementRule))
+            or bool(entry.not_applicable)
+            or (entry.score is not None and p.judge is not None and not p.default_full)
         )
         if needs_reason and not entry.reason.strip():
             what = "调整得分" if entry.override is not None else ("不适用" if entry.applicable is False else "评判得分")
+            what = "所列各项不适用" if entry.not_applicable and what == "评判得分" else what
             self.error("reason-missing", input_path(node.id, "reason"), f"指标“{node.name}”{what}须写明理由（reason）")
 
     def choose_alternatives(self) -> None:
@@ -253,6 +256,32 @@ class _Run(LeafScoring):
             values[position] = result
             if isinstance(result, Decimal):
                 numbers[p.node.id] = result
+        if self.plan.conditional:
+            self.pick_options()
+
+    def pick_options(self) -> None:
+        """Categorical leaves chosen by the figures: the first option whose `when` holds (an option
+        without one is 其他情况); undecided when a condition before the one that holds is unavailable."""
+        data, numbers = self.data, self.numbers
+        for position in self.plan.conditional:
+            if not self.active[position]:
+                continue
+            p = self.plan.leaves[position]
+            for index, condition in enumerate(p.conditions):
+                if condition is None:
+                    self.picked[position] = index
+                    break
+                compiled, expression = condition
+                try:
+                    holds: Value | Unavailable = compiled(data, numbers)
+                except FAILURES:
+                    holds = evaluate(expression, self.lookup_data, self.lookup_value, self.label)
+                if isinstance(holds, Unavailable):
+                    self.unpicked[position] = holds
+                    break
+                if holds is True:
+                    self.picked[position] = index
+                    break
 
     def entered_value(self, p: LeafPlan) -> Value | None:
         entry = self.entries[p.index]
@@ -299,7 +328,7 @@ class _Run(LeafScoring):
         leaf = p.node
         if not isinstance(result, Unavailable):
             if entered != result:
-                key = "count" if isinstance(p.rule, PerOccurrenceRule) else "value"
+                key = "count" if p.counted else "value"
                 self.error(
                     "value-conflict",
                     input_path(leaf.id, key),
@@ -313,8 +342,8 @@ class _Run(LeafScoring):
     # ------------------------------------------------------------------ applicability
 
     def decide_applicability(self) -> None:
-        active, entries, values = self.active, self.entries, self.value
-        for p in self.plan.leaves:
+        active, entries, values, leaves = self.active, self.entries, self.value, self.plan.leaves
+        for p in leaves:
             i = p.index
             if not active[i]:
                 continue
@@ -323,6 +352,49 @@ class _Run(LeafScoring):
                 self.declared_not_applicable(p, entry)
             elif p.needs_value and (value is None or isinstance(value, Unavailable)):
                 self.cannot_compute(p, value)
+        for position in self.plan.conditional:
+            if active[position] and self.applicable[position]:
+                self.check_picked(leaves[position])
+        for position in self.plan.goal_leaves:
+            if active[position] and self.applicable[position]:
+                self.check_goals(leaves[position])
+
+    def check_picked(self, p: LeafPlan) -> None:
+        """A categorical leaf chosen by the figures: a choice entered must agree with them, and stands in
+        when they are missing; with neither, the table's not-applicable policy or an error."""
+        i, entry, leaf = p.index, self.entries[p.index], p.node
+        entered = entry.choice if entry is not None else None
+        picked = self.picked.get(i)
+        if picked is not None:
+            if entered is not None and entered != picked:
+                self.error(
+                    "value-conflict",
+                    input_path(leaf.id, "choice"),
+                    f"指标“{leaf.name}”所选第{entered}项与按数据判定的第{picked}项（{p.kind.options(p.rule)[picked][0]}）不一致",
+                )
+            return
+        why = "；".join(self.unpicked[i].reasons) if i in self.unpicked else "各项条件均不成立"
+        if entered is not None:
+            self.early.setdefault(i, []).append(f"无法按数据判定（{why}），采用所选项")
+            return
+        self.cannot_decide(p, why, "choice")
+
+    def check_goals(self, p: LeafPlan) -> None:
+        """A leaf scored over the 绩效指标: with none of its kinds, the not-applicable policy or an error."""
+        if rules.counted_goals(p.rule, self.goal_list):  # type: ignore[arg-type]
+            return
+        what = "、".join(p.rule.kinds) + "指标" if p.rule.kinds else "绩效指标"  # type: ignore[union-attr]
+        self.cannot_decide(p, f"评价数据的绩效目标（goals）中没有{what}", "")
+
+    def cannot_decide(self, p: LeafPlan, why: str, key: str) -> None:
+        leaf = p.node
+        if leaf.not_applicable is not None:
+            self.issue(Severity.INFO, "not-applicable", input_path(leaf.id), f"指标“{leaf.name}”{why}，按评分表规定视为不适用")
+            self.mark_not_applicable(p, why)
+            return
+        self.error("value-unavailable", input_path(leaf.id, key), f"指标“{leaf.name}”无法计分：{why}")
+        self.early[p.index] = [f"无法计分：{why}"]
+        self.applicable[p.index] = False
 
     def declared_not_applicable(self, p: LeafPlan, entry: LeafInput) -> None:
         leaf = p.node
@@ -353,7 +425,7 @@ class _Run(LeafScoring):
             )
             self.mark_not_applicable(p, f"无法计算（{why or '未填报'}）")
             return
-        key = "count" if isinstance(p.rule, PerOccurrenceRule) else "value"
+        key = "count" if p.counted else "value"
         code = "input-missing" if not reasons else "value-unavailable"
         hint = "；确不适用的，填写 applicable: false 并写明理由（reason）" if leaf.not_applicable is not None else ""
         head = "未填写" if unfilled else "缺少计分依据"

@@ -14,24 +14,22 @@ from decimal import ROUND_HALF_UP, Decimal
 from . import explain, rules
 from .expr import Unavailable, Value
 from .model import (
-    CategoricalRule,
-    ChecklistRule,
     Evaluation,
     Framework,
+    GoalIndicator,
     Indicator,
     Issue,
-    JudgementRule,
     LeafInput,
     Part,
     Severity,
     join_parts,
 )
-from .numbers import CENT, ZERO, fmt, fmt_points, is_integral, q2
+from .numbers import CENT, ONE, ZERO, fmt, fmt_points, is_integral, q2
 from .plan import ANY_LEAF_KEYS, KIND_KEYS, LeafPlan, Plan
 
 __all__ = ["ANY_LEAF_KEYS", "KIND_KEYS", "LeafScoring", "input_path", "show_value"]
 
-NUMERIC_RULES = ("proportional", "threshold", "bands")
+FULL_BY_DEFAULT = "未发现扣分情形，计满分"
 
 
 def input_path(indicator_id: str, key: str = "") -> str:
@@ -58,6 +56,8 @@ class LeafScoring:
     rule_scores: dict[int, Decimal]  # the rule's score of a leaf whose score was overridden
     received: dict[int, list[tuple[Indicator, Decimal]]]
     overridden: set[int]
+    picked: dict[int, int]  # the option the figures chose, for a categorical leaf with `when` conditions
+    goal_list: tuple[GoalIndicator, ...]  # the unit's 绩效指标, every goal's in order
 
     # ------------------------------------------------------------------ helpers
 
@@ -72,7 +72,7 @@ class LeafScoring:
     def score_leaf(self, p: LeafPlan) -> Decimal | None:
         """Score an applicable leaf: its score, or None when an error has been reported."""
         i = p.index
-        fraction = p.fraction(self.value[i]) if p.subject == "value" else self.entered_fraction(p)  # type: ignore[misc]
+        fraction = p.fraction(self.value[i]) if p.needs_value else self.entered_fraction(p)  # type: ignore[misc]
         if fraction is None:
             fraction = self.fraction_or_error(p)
             if fraction is None:
@@ -119,14 +119,27 @@ class LeafScoring:
     def entered_fraction(self, p: LeafPlan) -> Decimal | None:
         """The prepared rule applied to what was entered (checked items, a choice, a judgement);
         None when it cannot be scored as it is."""
-        entry = self.entries[p.index]
+        i = p.index
+        entry = self.entries[i]
+        subject = p.subject
+        if subject == "goals":
+            assert p.fraction is not None
+            return p.fraction(self.goal_list)
+        if p.conditions:
+            assert p.fraction is not None
+            choice = self.picked.get(i, entry.choice if entry is not None else None)
+            return None if choice is None else p.fraction(choice)
         if entry is None:
-            return None
+            return ONE if p.default_full else None
         if p.judge is not None:
-            return None if entry.score is None else p.judge(entry.score, entry.tier, self.effective[p.index])
+            if entry.score is None:
+                return ONE if p.default_full else None
+            if p.default_full and entry.score < self.effective[i] and not entry.reason.strip():
+                return None  # less than full marks needs its reason: the outcome says so
+            return p.judge(entry.score, entry.tier, self.effective[i])
         assert p.fraction is not None
-        if p.subject == "checked":
-            return None if untouched(entry) else p.fraction(entry.checked)
+        if subject == "checked":
+            return None if untouched(entry) or entry.not_applicable else p.fraction(entry.checked)
         return p.fraction(entry.choice)
 
     def scored_text(self, p: LeafPlan, score: Decimal) -> str:
@@ -134,11 +147,11 @@ class LeafScoring:
         leaf, i = p.node, p.index
         outcome = self.outcome(p)
         assert outcome is not None
-        scaled = i in self.received and not isinstance(p.rule, JudgementRule)
+        scaled = i in self.received and p.judge is None
         suffix = f"，按调整后分值{fmt_points(self.effective[i])}分折算" if scaled else ""
         basis = self.basis(p)
         value = self.value[i]
-        if p.compiled is None and isinstance(value, Decimal) and p.rule.type in NUMERIC_RULES:
+        if p.compiled is None and isinstance(value, Decimal) and p.subject == "value":
             basis += f"{leaf.name}填报值为{explain.value_text(value, leaf.unit)}；"
         return f"{basis}{outcome.phrase}{suffix}，得{fmt_points(score)}分"
 
@@ -172,57 +185,49 @@ class LeafScoring:
 
     def outcome(self, p: LeafPlan) -> rules.Outcome | None:
         """The rule applied to the leaf; None when an error has been reported instead."""
-        return _OUTCOMES[p.rule.type](self, p)
+        subject = _SUBJECTS[p.subject](self, p)
+        if subject is None or isinstance(subject, rules.Outcome):
+            return subject
+        return p.kind.outcome(p.rule, subject, p.node.weight, p.node.unit)
 
-    def proportional(self, p: LeafPlan) -> rules.Outcome | None:
-        number = self.numeric(p)
-        if number is None:
-            return None
-        return rules.proportional(p.rule, number, p.node.unit)  # type: ignore[arg-type]
-
-    def threshold(self, p: LeafPlan) -> rules.Outcome | None:
-        number = self.numeric(p)
-        if number is None:
-            return None
-        return rules.threshold(p.rule, number, p.node.weight, p.node.unit)  # type: ignore[arg-type]
-
-    def bands(self, p: LeafPlan) -> rules.Outcome | None:
-        number = self.numeric(p)
-        if number is None:
-            return None
-        return rules.bands(p.rule, number, p.node.weight, p.node.unit)  # type: ignore[arg-type]
-
-    def per_occurrence(self, p: LeafPlan) -> rules.Outcome | None:
-        count = self.count(p)
-        if count is None:
-            return None
-        return rules.per_occurrence(p.rule, count, p.node.weight)  # type: ignore[arg-type]
-
-    def yes_no(self, p: LeafPlan) -> rules.Outcome | None:
+    def truth(self, p: LeafPlan) -> bool | None:
         value = self.value[p.index]
         if isinstance(value, bool):
-            return rules.yes_no(value)
+            return value
         self.error(
             "input-kind", input_path(p.id, "value"), f"指标“{p.node.name}”应填 true 或 false，实为{show_value(value)}"
         )
         return None
 
-    def entered_outcome(self, p: LeafPlan) -> rules.Outcome | None:
-        rule, entry, leaf = p.rule, self.entries[p.index], p.node
-        if isinstance(rule, ChecklistRule):
-            if entry is None or entry.checked is None:
-                return self.missing(leaf, "checked", "所符合的项（checked: [0, 1, …]）")
-            if untouched(entry):
-                return self.missing(leaf, "checked", "所符合的项；确实一项都不符合的，须在 reason 中写明理由")
-            return rules.checklist(rule, entry.checked, leaf.weight)
-        if isinstance(rule, CategoricalRule):
-            if entry is None or entry.choice is None:
-                return self.missing(leaf, "choice", "所选类别（choice: 序号，从0起）")
-            return rules.categorical(rule, entry.choice, leaf.weight)
-        assert isinstance(rule, JudgementRule)
-        if entry is None or entry.score is None:
-            return self.missing(leaf, "score", "评判得分与理由（score, reason）")
+    def checked(self, p: LeafPlan) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+        entry, leaf = self.entries[p.index], p.node
+        absent = entry.not_applicable if entry is not None else None
+        if entry is None or (entry.checked is None and not absent):
+            self.missing(leaf, "checked", "所符合的项（checked: [0, 1, …]）")
+            return None
+        if untouched(entry) and not absent:
+            self.missing(leaf, "checked", "所符合的项；确实一项都不符合的，须在 reason 中写明理由")
+            return None
+        return entry.checked or (), absent or ()
+
+    def choice(self, p: LeafPlan) -> int | None:
+        i, entry = p.index, self.entries[p.index]
+        picked = self.picked.get(i)
+        if picked is not None:
+            return picked
+        if entry is None or entry.choice is None:
+            self.missing(p.node, "choice", "所选类别（choice: 序号，从0起）")
+            return None
+        return entry.choice
+
+    def judged(self, p: LeafPlan) -> tuple[Decimal, str | None, Decimal] | rules.Outcome | None:
+        entry, leaf = self.entries[p.index], p.node
         effective = self.effective[p.index]
+        if (entry is None or entry.score is None) and p.default_full:
+            return rules.Outcome(ONE, FULL_BY_DEFAULT)
+        if entry is None or entry.score is None:
+            self.missing(leaf, "score", "评判得分与理由（score, reason）")
+            return None
         if entry.score > effective:
             self.error(
                 "score-over-weight",
@@ -230,9 +235,19 @@ class LeafScoring:
                 f"指标“{leaf.name}”得分{fmt_points(entry.score)}分超过分值{fmt_points(effective)}分",
             )
             return None
-        return rules.judgement(rule, entry.score, entry.tier, effective)
+        if p.default_full and entry.score < effective and not entry.reason.strip():
+            self.error(
+                "reason-missing",
+                input_path(leaf.id, "reason"),
+                f"指标“{leaf.name}”酌情扣分（{fmt_points(entry.score)}分，满分{fmt_points(effective)}分）须写明理由（reason）",
+            )
+            return None
+        return entry.score, entry.tier, effective
 
-    def missing(self, leaf: Indicator, key: str, what: str) -> rules.Outcome | None:
+    def goals(self, p: LeafPlan) -> tuple[GoalIndicator, ...]:
+        return self.goal_list
+
+    def missing(self, leaf: Indicator, key: str, what: str) -> None:
         self.error("input-missing", input_path(leaf.id, key), f"指标“{leaf.name}”未填写：须填报{what}")
         return None
 
@@ -267,17 +282,17 @@ class LeafScoring:
         self.overridden.add(p.index)
 
 
-Outcome = Callable[[LeafScoring, LeafPlan], "rules.Outcome | None"]
-_OUTCOMES: Mapping[str, Outcome] = {
-    "proportional": LeafScoring.proportional,
-    "threshold": LeafScoring.threshold,
-    "bands": LeafScoring.bands,
-    "per_occurrence": LeafScoring.per_occurrence,
-    "yes_no": LeafScoring.yes_no,
-    "checklist": LeafScoring.entered_outcome,
-    "categorical": LeafScoring.entered_outcome,
-    "judgement": LeafScoring.entered_outcome,
+_SUBJECTS: Mapping[str, Callable[[LeafScoring, LeafPlan], object]] = {
+    "value": LeafScoring.numeric,
+    "truth": LeafScoring.truth,
+    "count": LeafScoring.count,
+    "checked": LeafScoring.checked,
+    "choice": LeafScoring.choice,
+    "score": LeafScoring.judged,
+    "goals": LeafScoring.goals,
 }
+"""How the engine reads each subject a rule kind may score (``core.kinds``): the input, an
+``Outcome`` already decided, or None when an error has been reported."""
 
 
 def untouched(entry: LeafInput) -> bool:

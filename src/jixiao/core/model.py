@@ -84,8 +84,14 @@ class BandsRule:
 
 @dataclass(frozen=True, slots=True)
 class ChecklistItem:
+    """One item; ``required``: unmet, the whole leaf scores 0 ("未设置绩效目标，该栏不得分");
+    ``credit_if_not_applicable``: the unit may say it does not apply and gets its points
+    ("若单位无项目，得2分")."""
+
     text: str
     points: Decimal
+    required: bool = False
+    credit_if_not_applicable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,14 +113,24 @@ class YesNoRule:
 
 @dataclass(frozen=True, slots=True)
 class Option:
+    """A category; with ``when`` it is chosen by the figures: the first option whose condition
+    holds (an option without ``when`` after conditional ones is 其他情况)."""
+
     text: str
     score: Decimal
+    when: Expr | None = None
+    when_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class CategoricalRule:
     options: tuple[Option, ...]
     type: Literal["categorical"] = "categorical"
+
+    @property
+    def conditional(self) -> bool:
+        """Whether the option is chosen by conditions on the figures, not by the unit."""
+        return any(option.when is not None for option in self.options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +142,30 @@ class Tier:
 
 @dataclass(frozen=True, slots=True)
 class JudgementRule:
+    """A score given by a person; ``default_full``: full marks unless a lower score is entered
+    with its reason ("得5分，否则酌情扣分")."""
+
     tiers: tuple[Tier, ...] = ()
+    default_full: bool = False
     type: Literal["judgement"] = "judgement"
+
+
+GOAL_KINDS: tuple[str, ...] = ("数量", "质量", "时效", "成本", "效益", "满意度")
+"""The kinds of 绩效指标, as the 绩效目标表 names them."""
+
+
+@dataclass(frozen=True, slots=True)
+class GoalsRule:
+    """A score over the unit's 绩效指标 (``Evaluation.goals``) of the given kinds (all when empty):
+    ``base: share`` — weight × reached/counted ("达到预期值的数量指标个数/全部数量指标个数");
+    ``base: full`` — full marks; then ``deviation_per`` points off for each goal whose actual
+    value passes its target by ``deviation_over`` percent or more ("指标偏离并减2分")."""
+
+    kinds: tuple[str, ...] = ()
+    base: Literal["share", "full"] = "share"
+    deviation_over: Decimal | None = None
+    deviation_per: Decimal | None = None
+    type: Literal["goals"] = "goals"
 
 
 Rule = (
@@ -139,29 +177,18 @@ Rule = (
     | YesNoRule
     | CategoricalRule
     | JudgementRule
+    | GoalsRule
 )
 
-RULE_TYPES: tuple[str, ...] = (
-    "proportional",
-    "threshold",
-    "bands",
-    "checklist",
-    "per_occurrence",
-    "yes_no",
-    "categorical",
-    "judgement",
-)
 
-RULE_NAMES_ZH: Mapping[str, str] = {
-    "proportional": "按比例计分",
-    "threshold": "标准值扣分",
-    "bands": "分档计分",
-    "checklist": "逐项计分",
-    "per_occurrence": "按次扣分",
-    "yes_no": "是否判断",
-    "categorical": "分类计分",
-    "judgement": "分级评判",
-}
+def __getattr__(name: str) -> object:
+    """``RULE_TYPES`` and ``RULE_NAMES_ZH``, kept here for older imports: the registry of rule
+    kinds (``core.kinds``) is where they are declared."""
+    if name in ("RULE_TYPES", "RULE_NAMES_ZH"):
+        from . import kinds
+
+        return getattr(kinds, name)
+    raise AttributeError(name)
 
 
 # --------------------------------------------------------------------------- tables
@@ -287,6 +314,7 @@ class LeafInput:
     choose: str | None = None
     applicable: bool | None = None
     override: Decimal | None = None
+    not_applicable: tuple[int, ...] | None = None  # checklist items that do not apply (credited where the table says)
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,10 +328,19 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class GoalIndicator:
+    """One 绩效指标: 年初目标值 (``target``) and 实际完成值 (``actual``), numbers or words.
+
+    ``kind`` is one of ``GOAL_KINDS`` ("" when not given); ``direction`` says which way is
+    better: ``higher`` (≥ target reaches it), ``lower`` (≤) or ``equal``; ``reached`` states
+    whether it was reached when the values are words that do not match ("按期完成")."""
+
     name: str
     target: Decimal | str | None = None
     actual: Decimal | str | None = None
     unit: str = ""
+    kind: str = ""
+    direction: Literal["higher", "lower", "equal"] = "higher"
+    reached: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,26 +15,17 @@ from decimal import Decimal
 
 from . import explain, rules
 from .compiled import Compiled, compile_expr
-from .expr import names, refs
-from .model import Framework, Indicator, IndicatorResult, JudgementRule, Rule
+from .expr import Expr, names, refs
+from .kinds import KINDS, RuleKind
+from .model import CategoricalRule, Framework, Indicator, IndicatorResult, JudgementRule, Rule
 from .numbers import ZERO
 
-KIND_KEYS: Mapping[str, frozenset[str]] = {
-    "proportional": frozenset({"value"}),
-    "threshold": frozenset({"value"}),
-    "bands": frozenset({"value"}),
-    "checklist": frozenset({"checked"}),
-    "per_occurrence": frozenset({"count"}),
-    "yes_no": frozenset({"value"}),
-    "categorical": frozenset({"choice"}),
-    "judgement": frozenset({"score", "tier"}),
-}
-"""The input keys each rule type reads, besides ``ANY_LEAF_KEYS``."""
+KIND_KEYS: Mapping[str, frozenset[str]] = {kind.type: kind.inputs for kind in KINDS.values()}
+"""The input keys each rule type reads, besides ``ANY_LEAF_KEYS`` (declared by each kind)."""
 ANY_LEAF_KEYS = frozenset({"reason", "applicable", "override"})
-NEEDS_VALUE = frozenset({"proportional", "threshold", "bands", "per_occurrence", "yes_no"})
+NEEDS_VALUE = frozenset(kind.type for kind in KINDS.values() if kind.needs_value)
 """Rule types scored from a value (computed or entered): without one the leaf cannot be scored."""
 NOT_CHOSEN = "“二者择其一”未选择本项，不计分"
-SUBJECTS = {"checklist": "checked", "categorical": "choice", "judgement": "score"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +42,12 @@ class LeafPlan:
     refs: tuple[str, ...]
     move_to: int  # the position of the leaf that receives the weight when not applicable, or -1
     counted: bool  # its entered value is a count (per_occurrence), not a value
-    subject: str  # what the rule reads: "value", "checked", "choice" or "score" (judgements)
+    subject: str  # what the rule reads: value, count, checked, choice, score (judgements) or goals
     fraction: rules.Fraction | None  # the prepared rule (not for judgements); reads the value when subject is "value"
     judge: rules.Judge | None  # the prepared judgement
+    kind: RuleKind
+    conditions: tuple[tuple[Compiled, Expr] | None, ...]  # the options' `when`, compiled (conditional categorical)
+    default_full: bool  # a judgement that is full marks unless a lower score is entered
     position: int  # in walk order
     id: str
     name: str
@@ -92,6 +86,8 @@ class Plan:
         self.inner_bottom_up = tuple(i for i in reversed(range(len(self.nodes))) if self.nodes[i].leaf < 0)
         self.value_order = _value_order(self.leaves, self.leaf_index)
         self.entered_only = tuple(p.index for p in self.leaves if p.compiled is None)
+        self.conditional = tuple(p.index for p in self.leaves if p.conditions)
+        self.goal_leaves = tuple(p.index for p in self.leaves if p.subject == "goals")
         self.movers = tuple(p.index for p in self.leaves if p.move_to >= 0)
         self.alternatives = tuple(node for node, _ in walk if node.alternatives)
         self.labels = self._labels()
@@ -103,20 +99,30 @@ class Plan:
         assert leaf.rule is not None
         policy = leaf.not_applicable
         target = policy.target if policy is not None and policy.kind == "move_to" else ""
+        rule = leaf.rule
+        kind = KINDS[rule.type]
+        conditions = (
+            tuple((compile_expr(o.when), o.when) if o.when is not None else None for o in rule.options)
+            if isinstance(rule, CategoricalRule) and rule.conditional
+            else ()
+        )
         return LeafPlan(
             index=index,
             node=leaf,
-            rule=leaf.rule,
-            allowed=KIND_KEYS[leaf.rule.type] | ANY_LEAF_KEYS,
-            needs_value=leaf.rule.type in NEEDS_VALUE,
+            rule=rule,
+            allowed=kind.inputs | ANY_LEAF_KEYS,
+            needs_value=kind.needs_value,
             compiled=compile_expr(leaf.value) if leaf.value is not None else None,
             names=tuple(sorted(names(leaf.value))) if leaf.value is not None else (),
             refs=tuple(sorted(refs(leaf.value))) if leaf.value is not None else (),
             move_to=self.leaf_index.get(target, -1),
-            counted=leaf.rule.type == "per_occurrence",
-            subject=SUBJECTS.get(leaf.rule.type, "value"),
-            fraction=rules.fraction_for(leaf.rule, leaf.weight),
-            judge=rules.judge_for(leaf.rule) if isinstance(leaf.rule, JudgementRule) else None,
+            counted=kind.subject == "count",
+            subject=kind.subject,
+            fraction=kind.prepare(rule, leaf.weight),
+            judge=rules.judge_for(rule) if isinstance(rule, JudgementRule) else None,
+            kind=kind,
+            conditions=conditions,
+            default_full=isinstance(rule, JudgementRule) and rule.default_full,
             position=position,
             id=leaf.id,
             name=leaf.name,

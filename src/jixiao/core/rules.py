@@ -24,6 +24,8 @@ from .model import (
     BandsRule,
     CategoricalRule,
     ChecklistRule,
+    GoalIndicator,
+    GoalsRule,
     JudgementRule,
     PerOccurrenceRule,
     ProportionalRule,
@@ -64,38 +66,43 @@ def unit_interval(fraction: Decimal) -> Decimal:
 
 def fraction_for(rule: Rule, weight: Decimal) -> Fraction | None:
     """The prepared fraction of a leaf with this rule and own weight (None for judgements,
-    whose fraction depends on the weight in effect)."""
-    if isinstance(rule, ProportionalRule):
-        return _proportional(rule)
-    if isinstance(rule, ThresholdRule):
-        return _threshold(rule, weight)
-    if isinstance(rule, BandsRule):
-        return _bands(rule, weight)
-    if isinstance(rule, ChecklistRule):
-        return _checklist(rule, weight)
-    if isinstance(rule, PerOccurrenceRule):
-        return _per_occurrence(rule, weight)
-    if isinstance(rule, CategoricalRule):
-        return _categorical(rule, weight)
-    if isinstance(rule, YesNoRule):
-        return _yes_no
-    return None
+    whose fraction depends on the weight in effect); each kind prepares its own (``core.kinds``)."""
+    from .kinds import kind_of
+
+    return kind_of(rule).prepare(rule, weight)
 
 
 def _proportional(rule: ProportionalRule) -> Fraction:
+    """Reaching the target (≥ for higher, ≤ for lower) is full marks; short of it, the ratio of
+    the smaller magnitude to the larger: value/target or target/value for a positive target,
+    mirrored for a negative one (a reduction target such as −30: −20 reaches 20/30 of it); a
+    value on the wrong side of zero scores 0, and so does any miss of a zero target."""
     target = rule.target
 
     def higher(value: Any) -> Decimal | None:
         if not isinstance(value, Decimal):
             return None
-        return ONE if value >= target else unit_interval(value / target)
+        if value >= target:
+            return ONE
+        return unit_interval(value / target) if target > 0 else unit_interval(target / value) if target else ZERO
 
     def lower(value: Any) -> Decimal | None:
         if not isinstance(value, Decimal):
             return None
-        return ONE if value <= target else unit_interval(target / value)
+        if value <= target:
+            return ONE
+        return unit_interval(target / value) if target > 0 else unit_interval(value / target) if target else ZERO
 
     return higher if rule.direction == "higher" else lower
+
+
+def proportional_ratio(rule: ProportionalRule, value: Decimal) -> bool | None:
+    """How a missed target is scored: None when reached or when the target is zero (0 points);
+    else whether the ratio is value÷target (True) or target÷value (False)."""
+    reached = value >= rule.target if rule.direction == "higher" else value <= rule.target
+    if reached or rule.target == 0:
+        return None
+    return (rule.direction == "higher") == (rule.target > 0)
 
 
 def _steps(distance: Decimal, rule: ThresholdRule) -> Decimal:
@@ -152,6 +159,7 @@ MEMO = 4096
 
 def _checklist(rule: ChecklistRule, weight: Decimal) -> Fraction:
     points, count = tuple(item.points for item in rule.items), len(rule.items)
+    required = frozenset(i for i, item in enumerate(rule.items) if item.required)
     memo: dict[tuple[int, ...], Decimal] = {}
 
     def fraction(checked: Any) -> Decimal | None:
@@ -163,7 +171,10 @@ def _checklist(rule: ChecklistRule, weight: Decimal) -> Fraction:
             return known
         if any([not 0 <= i < count for i in checked]):
             return None
-        result = unit_interval(sum([points[i] for i in set(checked)], ZERO) / weight)
+        if required and not required <= set(checked):
+            result = ZERO
+        else:
+            result = unit_interval(sum([points[i] for i in set(checked)], ZERO) / weight)
         if remembered and len(memo) < MEMO:
             memo[checked] = result
         return result
@@ -191,6 +202,61 @@ def _categorical(rule: CategoricalRule, weight: Decimal) -> Fraction:
 
     def fraction(choice: Any) -> Decimal | None:
         return fractions[choice] if isinstance(choice, int) and 0 <= choice < len(fractions) else None
+
+    return fraction
+
+
+def goal_reached(goal: GoalIndicator) -> bool | None:
+    """Whether a 绩效指标 reached its 年初目标值: as stated (``reached``), by its numbers and
+    direction, or by matching words ("按期完成" / "按期完成"); None when that cannot be told."""
+    if goal.reached is not None:
+        return goal.reached
+    target, actual = goal.target, goal.actual
+    if isinstance(target, Decimal) and isinstance(actual, Decimal):
+        if goal.direction == "lower":
+            return actual <= target
+        return actual == target if goal.direction == "equal" else actual >= target
+    if isinstance(target, str) and isinstance(actual, str) and target.strip() == actual.strip():
+        return True
+    return None
+
+
+HUNDRED = Decimal(100)
+
+
+def goal_deviates(goal: GoalIndicator, over: Decimal) -> bool:
+    """Whether the actual value passes the target, on its better side, by ``over`` percent of the
+    target or more ("完成值超过年初设置指标值30%及以上"); only numbers with a non-zero target."""
+    target, actual = goal.target, goal.actual
+    if not isinstance(target, Decimal) or not isinstance(actual, Decimal) or target == 0:
+        return False
+    margin = abs(target) * over / HUNDRED
+    if goal.direction == "lower":
+        return target - actual >= margin
+    return abs(actual - target) >= margin if goal.direction == "equal" else actual - target >= margin
+
+
+def counted_goals(rule: GoalsRule, goals: tuple[GoalIndicator, ...]) -> tuple[GoalIndicator, ...]:
+    """The goals a rule counts: those of its kinds (every goal when it names none)."""
+    return goals if not rule.kinds else tuple(g for g in goals if g.kind in rule.kinds)
+
+
+def _goals(rule: GoalsRule, weight: Decimal) -> Fraction:
+    def fraction(goals: Any) -> Decimal | None:
+        if not isinstance(goals, tuple):
+            return None
+        counted = counted_goals(rule, goals)
+        if not counted:
+            return None
+        points = weight
+        if rule.base == "share":
+            reached = [goal_reached(g) for g in counted]
+            if None in reached:
+                return None
+            points = weight * sum(1 for r in reached if r) / len(counted)
+        if rule.deviation_over is not None and rule.deviation_per is not None:
+            points -= rule.deviation_per * sum(1 for g in counted if goal_deviates(g, rule.deviation_over))
+        return unit_interval(points / weight)
 
     return fraction
 
@@ -230,12 +296,18 @@ def _scored(fraction: Decimal | None, phrase: str) -> Outcome:
 def proportional(rule: ProportionalRule, value: Decimal, unit: str) -> Outcome:
     fraction = _proportional(rule)(value)
     target = f"{fmt_points(rule.target)}{unit}"
-    if value >= rule.target if rule.direction == "higher" else value <= rule.target:
-        return _scored(fraction, f"{'达到' if rule.direction == 'higher' else '不高于'}{target}，计满分")
+    higher = rule.direction == "higher"
+    if value >= rule.target if higher else value <= rule.target:
+        return _scored(fraction, f"{'达到' if higher else '不高于'}{target}，计满分")
+    missed = "未达" if higher else "高于"
+    ratio = proportional_ratio(rule, value)
+    if ratio is None:
+        return _scored(fraction, f"{missed}{target}，不得分")
     shown = f"{fmt(value)}{unit}"
-    if rule.direction == "higher":
-        return _scored(fraction, f"未达{target}，按比例计分（{shown}÷{target}）")
-    return _scored(fraction, f"高于{target}，按比例计分（{target}÷{shown}）")
+    quotient = f"{shown}÷{target}" if ratio else f"{target}÷{shown}"
+    if fraction == ZERO:
+        return _scored(fraction, f"{missed}{target}且方向相反，不得分")
+    return _scored(fraction, f"{missed}{target}，按比例计分（{quotient}）")
 
 
 def threshold(rule: ThresholdRule, value: Decimal, weight: Decimal, unit: str) -> Outcome:
@@ -267,7 +339,7 @@ def band_text(band: Band, unit: str) -> str:
         return ("≥" if band.min_inclusive else ">") + low.replace("（含）", "")
     if high:
         return ("≤" if band.max_inclusive else "低于") + high.replace("（含）", "")
-    return "任意值"
+    return "其他情况"
 
 
 def bands(rule: BandsRule, value: Decimal, weight: Decimal, unit: str) -> Outcome:
@@ -278,18 +350,38 @@ def bands(rule: BandsRule, value: Decimal, weight: Decimal, unit: str) -> Outcom
     return Outcome.fail("band-missing", f"值{fmt(value)}{unit}不在任何分档内，无法计分", "value")
 
 
-def checklist(rule: ChecklistRule, checked: tuple[int, ...], weight: Decimal) -> Outcome:
+def _marks(indices: list[int]) -> str:
+    return "".join(CIRCLED[i] if i < len(CIRCLED) else f"({i + 1})" for i in indices)
+
+
+def checklist(
+    rule: ChecklistRule, checked: tuple[int, ...], weight: Decimal, absent: tuple[int, ...] = ()
+) -> Outcome:
+    """Checked items score their points; ``absent`` items do not apply to the unit and score
+    theirs where the table credits them; an unmet ``required`` item zeroes the leaf."""
     count = len(rule.items)
-    bad = [i for i in checked if not 0 <= i < count]
-    if bad:
-        return Outcome.fail("index-out-of-range", f"所选项序号{bad}超出范围（共{count}项，从0起编号）", "checked")
-    points = sum((rule.items[i].points for i in sorted(set(checked))), ZERO)
-    marks = "".join(CIRCLED[i] if i < len(CIRCLED) else f"({i + 1})" for i in sorted(set(checked)))
-    missing = [i for i in range(count) if i not in checked]
-    phrase = f"符合第{marks}项，计{fmt_points(points)}分" if checked else "各项均不符合，不得分"
-    if missing and checked:
+    for key, indices in (("checked", checked), ("not_applicable", absent)):
+        bad = [i for i in indices if not 0 <= i < count]
+        if bad:
+            return Outcome.fail("index-out-of-range", f"所选项序号{bad}超出范围（共{count}项，从0起编号）", key)
+    refused = [i for i in absent if not rule.items[i].credit_if_not_applicable]
+    if refused:
+        texts = "；".join(rule.items[i].text for i in refused)
+        return Outcome.fail("not-applicable-forbidden", f"评分表未规定第{_marks(refused)}项（{texts}）可以不适用", "not_applicable")
+    met = sorted(set(checked) | set(absent))
+    points = sum((rule.items[i].points for i in met), ZERO)
+    missing = [i for i in range(count) if i not in met]
+    unmet = [i for i in missing if rule.items[i].required]
+    parts = [f"符合第{_marks(sorted(set(checked) - set(absent)))}项"] if set(checked) - set(absent) else []
+    if absent:
+        parts.append(f"第{_marks(sorted(set(absent)))}项不适用，按规定计分")
+    if unmet:
+        texts = "；".join(rule.items[i].text for i in unmet)
+        return Outcome(ZERO, "；".join([*parts, f"未符合“{texts}”，该项不符合的本指标不得分"]))
+    phrase = "，".join(parts) + f"，计{fmt_points(points)}分" if met else "各项均不符合，不得分"
+    if missing and met:
         phrase += "；未符合：" + "；".join(rule.items[i].text for i in missing)
-    return _scored(_checklist(rule, weight)(checked), phrase)
+    return Outcome(unit_interval(points / weight), phrase)
 
 
 def per_occurrence(rule: PerOccurrenceRule, count: Decimal, weight: Decimal) -> Outcome:
@@ -312,7 +404,43 @@ def categorical(rule: CategoricalRule, choice: int, weight: Decimal) -> Outcome:
         message = f"所选项序号{choice}超出范围（共{len(rule.options)}项，从0起编号）"
         return Outcome.fail("index-out-of-range", message, "choice")
     option = rule.options[choice]
-    return _scored(_categorical(rule, weight)(choice), f"属“{option.text}”，计{fmt_points(option.score)}分")
+    why = f"（{option.when_text}）" if option.when_text else ("（其他情况）" if rule.conditional else "")
+    return _scored(_categorical(rule, weight)(choice), f"属“{option.text}”{why}，计{fmt_points(option.score)}分")
+
+
+def goals(rule: GoalsRule, all_goals: tuple[GoalIndicator, ...], weight: Decimal) -> Outcome:
+    """The rule over the unit's 绩效指标, with the count it rests on; an error when a goal of its
+    kinds cannot be told reached (words that differ, no actual value) or there is none."""
+    counted = counted_goals(rule, all_goals)
+    what = "、".join(rule.kinds) + "指标" if rule.kinds else "绩效指标"
+    if not counted:
+        return Outcome.fail("goals-missing", f"评价数据的绩效目标（goals）中没有{what}，无法计分", "")
+    parts: list[str] = []
+    if rule.base == "share":
+        unknown = [g for g in counted if goal_reached(g) is None]
+        if unknown:
+            names = "、".join(f"“{g.name}”" for g in unknown)
+            return Outcome.fail(
+                "goal-undecided",
+                f"{names}无法判断是否达到目标（实际完成值未填，或为与目标值不同的文字），请填写实际完成值或 reached: true/false",
+                "",
+            )
+        reached = sum(1 for g in counted if goal_reached(g))
+        parts.append(f"{what}{len(counted)}个，达到年初目标值{reached}个，按达成比例计分（{reached}÷{len(counted)}）")
+    else:
+        parts.append(f"{what}{len(counted)}个")
+    if rule.deviation_over is not None and rule.deviation_per is not None:
+        deviating = [g for g in counted if goal_deviates(g, rule.deviation_over)]
+        if deviating:
+            names = "、".join(f"“{g.name}”" for g in deviating)
+            parts.append(
+                f"{names}完成值超过年初目标值{fmt_points(rule.deviation_over)}%及以上，属指标偏离，"
+                f"每个扣{fmt_points(rule.deviation_per)}分，扣{fmt_points(rule.deviation_per * len(deviating))}分"
+            )
+        else:
+            parts.append("无指标偏离")
+    fraction = _goals(rule, weight)(all_goals)
+    return _scored(fraction, "；".join(parts))
 
 
 def find_tier(rule: JudgementRule, name: str | None, ratio: Decimal) -> tuple[Tier | None, str]:
@@ -341,46 +469,8 @@ def judgement(rule: JudgementRule, score: Decimal, tier: str | None, effective: 
 
 
 def describe(rule: object, weight: Decimal, unit: str) -> str:
-    """The 评分标准 of a rule in words, for tables that do not give their own wording."""
-    w = fmt_points(weight)
-    if isinstance(rule, ProportionalRule):
-        target = f"{fmt_points(rule.target)}{unit}"
-        if rule.direction == "higher":
-            return f"达到{target}计{w}分，未达到按比例计分，满分为止。"
-        return f"不高于{target}计{w}分，高于的按比例计分。"
-    if isinstance(rule, ThresholdRule):
-        side, limit = ("超过", "≤") if rule.direction == "max" else ("低于", "≥")
-        step = f"{fmt_points(rule.step)}{unit or '个单位'}"
-        rounding = {"floor": "（不足一个不计）", "ceil": "（不足一个按一个计）"}.get(rule.steps, "")
-        return (
-            f"以{fmt_points(rule.standard)}{unit}为标准，{limit}标准计{w}分；每{side}{step}扣"
-            f"{fmt_points(rule.per)}分{rounding}，扣完为止。"
-        )
-    if isinstance(rule, BandsRule):
-        parts = [
-            f"{band_text(b, unit)}，计{fmt_points(b.score if b.score is not None else (b.ratio or ZERO) * weight)}分"
-            for b in rule.bands
-        ]
-        return "；".join(parts) + "。"
-    if isinstance(rule, ChecklistRule):
-        return (
-            "；".join(
-                f"{CIRCLED[i] if i < len(CIRCLED) else i + 1}{it.text}，{fmt_points(it.points)}分"
-                for i, it in enumerate(rule.items)
-            )
-            + "。"
-        )
-    if isinstance(rule, PerOccurrenceRule):
-        return f"每出现一次扣{fmt_points(rule.per)}分，扣完为止。"
-    if isinstance(rule, CategoricalRule):
-        return "；".join(f"{o.text}，{fmt_points(o.score)}分" for o in rule.options) + "。"
-    if isinstance(rule, JudgementRule) and rule.tiers:
-        return (
-            "；".join(
-                f"{t.name}，{fmt_points(t.min_ratio * weight)}–{fmt_points(t.max_ratio * weight)}分" for t in rule.tiers
-            )
-            + "；须写明理由。"
-        )
-    if isinstance(rule, JudgementRule):
-        return f"由评价人在0–{w}分之间评定，须写明理由。"
-    return f"是，计{w}分；否，不得分。"
+    """The 评分标准 of a rule in words, for tables that do not give their own wording (each
+    rule kind words its own: ``core.kinds``)."""
+    from .kinds import kind_of
+
+    return kind_of(rule).describe(rule, weight, unit)

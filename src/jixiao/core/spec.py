@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .fields import STANDARD_FIELDS, used_fields
-from .model import RULE_NAMES_ZH, Framework, Indicator
+from .kinds import RULE_NAMES_ZH, kind_of
+from .model import Framework, Indicator
 from .numbers import fmt_points
-from .plan import NEEDS_VALUE
 from .rules import describe
 
 # The narrative sections of a report, in the order a unit writes them (formats §2 ``text``).
@@ -129,28 +129,18 @@ def _points(value: Decimal) -> str:
 
 
 def entry_of(leaf: Indicator) -> str:
-    """What the unit enters for a leaf (formats §2 ``inputs``)."""
+    """What the unit enters for a leaf (formats §2 ``inputs``): judgement, checklist, count,
+    yes_no, choice, value, computed (a value computed from the 数据表; an entry stands in) or auto
+    (decided from the figures or the 绩效指标; nothing to enter)."""
     assert leaf.rule is not None
-    kind = leaf.rule.type
-    if kind in NEEDS_VALUE and leaf.value is not None:
-        return "computed"
-    return {
-        "judgement": "judgement",
-        "checklist": "checklist",
-        "per_occurrence": "count",
-        "yes_no": "yes_no",
-        "categorical": "choice",
-    }.get(kind, "value")
+    return kind_of(leaf.rule).entry(leaf.rule, leaf.value is not None)
 
 
 def leaf_spec(leaf: Indicator, trail: tuple[str, ...]) -> LeafSpec:
     rule = leaf.rule
     assert rule is not None
-    options: tuple[tuple[int, str, str], ...] = ()
-    if rule.type == "checklist":
-        options = tuple((i, item.text, _points(item.points)) for i, item in enumerate(rule.items))
-    elif rule.type == "categorical":
-        options = tuple((i, o.text, _points(o.score)) for i, o in enumerate(rule.options))
+    kind = kind_of(rule)
+    options = tuple((i, text, _points(points)) for i, (text, points) in enumerate(kind.options(rule)))
     tiers = tuple(t.name for t in rule.tiers) if rule.type == "judgement" else ()
     return LeafSpec(
         id=leaf.id,

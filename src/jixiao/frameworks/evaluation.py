@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.fields import STANDARD_FIELDS
-from ..core.model import Evaluation, Goal, GoalIndicator, Group, Issue, Item, LeafInput, Unit
+from ..core.model import GOAL_KINDS, Evaluation, Goal, GoalIndicator, Group, Issue, Item, LeafInput, Unit
 from ..core.numbers import in_range, is_integral
 from ..core.spec import NARRATIVE_SECTIONS
 from .reading import Reader, convert, describe, format_message, is_blank, key_path, plausible_year
@@ -39,7 +39,21 @@ TOP_KEYS = (
     "text",
 )
 UNIT_KEYS = ("name", "level", "head", "filler", "phone", "address", "internal_bodies", "subordinate_units")
-INPUT_KEYS = ("score", "tier", "reason", "checked", "count", "value", "choice", "choose", "applicable", "override")
+INPUT_KEYS = (
+    "score",
+    "tier",
+    "reason",
+    "checked",
+    "not_applicable",
+    "count",
+    "value",
+    "choice",
+    "choose",
+    "applicable",
+    "override",
+)
+GOAL_KEYS = ("name", "kind", "target", "actual", "unit", "direction", "reached")
+DIRECTIONS = ("higher", "lower", "equal")
 TEXT_KEYS = tuple(key for key, _ in NARRATIVE_SECTIONS)  # declared once in core.spec
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _DATE = re.compile(r"^\s*(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2})\s*日?\s*$")
@@ -213,6 +227,7 @@ def _input(r: Reader, indicator_id: str, raw: Any) -> LeafInput:
         tier=r.get(entry, "tier", path, "text"),
         reason=r.get(entry, "reason", path, "text", default=""),
         checked=_checked(r, entry.get("checked"), key_path(path, "checked")),
+        not_applicable=_checked(r, entry.get("not_applicable"), key_path(path, "not_applicable")),
         count=count,
         value=Decimal(value) if isinstance(value, Decimal) else value,
         choice=_index(r, entry, "choice", path),
@@ -276,6 +291,7 @@ def _items(r: Reader, raw: Any, key: str) -> tuple[Item, ...]:
 
 
 def _goals(r: Reader, raw: Any) -> tuple[Goal, ...]:
+    """部门整体支出绩效目标, each with its 绩效指标 (formats §2 ``goals``)."""
     if raw is None:
         return ()
     goals: list[Goal] = []
@@ -284,20 +300,44 @@ def _goals(r: Reader, raw: Any) -> tuple[Goal, ...]:
         entry = r.mapping(entry_raw, where)
         if entry is None:
             continue
+        r.unknown_keys(entry, ("goal", "indicators"), where)
         name = r.get(entry, "goal", where, "text", required=True, default="")
-        indicators = []
-        for j, ind_raw in enumerate(r.sequence(entry.get("indicators") or [], key_path(where, "indicators")) or []):
-            ind = r.mapping(ind_raw, f"{where}.indicators[{j}]") or {}
-            indicators.append(
-                GoalIndicator(
-                    str(convert(ind.get("name"), "text") or ""),
-                    _goal_value(ind.get("target")),
-                    _goal_value(ind.get("actual")),
-                    str(convert(ind.get("unit"), "text") or ""),
-                )
-            )
+        listed = r.sequence(entry.get("indicators") or [], key_path(where, "indicators")) or []
+        indicators = [_goal_indicator(r, ind, f"{where}.indicators[{j}]") for j, ind in enumerate(listed)]
         goals.append(Goal(name, tuple(indicators)))
     return tuple(goals)
+
+
+def _goal_indicator(r: Reader, raw: Any, where: str) -> GoalIndicator:
+    """One 绩效指标: name, kind (数量/质量/时效/成本/效益/满意度), 年初目标值, 实际完成值, unit,
+    direction (higher | lower | equal) and, for worded values, whether it was reached."""
+    ind = r.mapping(raw, where) or {}
+    r.unknown_keys(ind, GOAL_KEYS, where)
+    kind = str(convert(ind.get("kind"), "text") or "").strip()
+    if kind and kind not in GOAL_KINDS:
+        trimmed = kind.removesuffix("指标")
+        if trimmed in GOAL_KINDS:
+            kind = trimmed
+        else:
+            r.error("key-type", key_path(where, "kind"), f"{key_path(where, 'kind')} 应为{'、'.join(GOAL_KINDS)}之一，实为“{kind}”")
+            kind = ""
+    direction = r.get(ind, "direction", where, "text", default="higher")
+    if direction not in DIRECTIONS:
+        r.error(
+            "key-type",
+            key_path(where, "direction"),
+            f"{key_path(where, 'direction')} 应为 higher（越高越好）、lower（越低越好）或 equal（等于目标），实为“{direction}”",
+        )
+        direction = "higher"
+    return GoalIndicator(
+        str(convert(ind.get("name"), "text") or ""),
+        _goal_value(ind.get("target")),
+        _goal_value(ind.get("actual")),
+        str(convert(ind.get("unit"), "text") or ""),
+        kind,
+        direction,
+        r.get(ind, "reached", where, "bool"),
+    )
 
 
 def _goal_value(raw: Any) -> Decimal | str | None:

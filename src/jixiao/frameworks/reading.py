@@ -6,20 +6,14 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from ..core.kinds import key_path
 from ..core.model import Issue, Severity
 from ..core.numbers import in_range, is_integral
 from .yamlio import Number
 
 MISSING: Any = object()
 
-
-def key_path(parent: str, key: str | int) -> str:
-    """Join a key path: data.income_final, indicators[3], inputs["a.b"]."""
-    if isinstance(key, int):
-        return f"{parent}[{key}]"
-    if key.replace("_", "").isalnum() and key.isascii():
-        return f"{parent}.{key}" if parent else key
-    return f'{parent}["{key}"]'
+__all__ = ["MISSING", "Reader", "convert", "describe", "format_message", "is_blank", "key_path", "plausible_year"]
 
 
 class Reader:
