@@ -14,8 +14,8 @@ from . import explain, rules
 from .compiled import FAILURES
 from .engine_plausible import plausibility
 from .expr import Unavailable, Value, evaluate
-from .leafscore import LeafScoring, input_path, show_value
 from .kinds import RULE_NAMES_ZH
+from .leafscore import LeafScoring, input_path, show_value
 from .model import (
     Evaluation,
     Framework,
@@ -389,7 +389,9 @@ class _Run(LeafScoring):
     def cannot_decide(self, p: LeafPlan, why: str, key: str) -> None:
         leaf = p.node
         if leaf.not_applicable is not None:
-            self.issue(Severity.INFO, "not-applicable", input_path(leaf.id), f"指标“{leaf.name}”{why}，按评分表规定视为不适用")
+            self.issue(
+                Severity.INFO, "not-applicable", input_path(leaf.id), f"指标“{leaf.name}”{why}，按评分表规定视为不适用"
+            )
             self.mark_not_applicable(p, why)
             return
         self.error("value-unavailable", input_path(leaf.id, key), f"指标“{leaf.name}”无法计分：{why}")
@@ -445,9 +447,7 @@ class _Run(LeafScoring):
         if any(name not in self.data for name in p.names):
             return True
         positions = [self.plan.leaf_index[t] for t in p.refs if t in self.plan.leaf_index]
-        return any(
-            not isinstance(self.value[i], Decimal) and self.unfilled(self.plan.leaves[i]) for i in positions
-        )
+        return any(not isinstance(self.value[i], Decimal) and self.unfilled(self.plan.leaves[i]) for i in positions)
 
     def nothing_entered(self, p: LeafPlan) -> str:
         entry = self.entries[p.index]

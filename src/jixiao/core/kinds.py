@@ -462,7 +462,11 @@ def _read_categorical(r: RuleReader, rule: Mapping[str, Any], path: str, weight:
         for i, option in enumerate(read[:-1]):
             if option.when is None:
                 where = key_path(key_path(path, "options"), i)
-                r.error("rule-key-missing", key_path(where, "when"), f"按条件选择的各项须有 when，只有最后一项（其他情况）可以不写：{where}")
+                r.error(
+                    "rule-key-missing",
+                    key_path(where, "when"),
+                    f"按条件选择的各项须有 when，只有最后一项（其他情况）可以不写：{where}",
+                )
         if read[-1].when is not None:
             r.warn(
                 "option-uncovered",
@@ -534,13 +538,9 @@ def _read_judgement(r: RuleReader, rule: Mapping[str, Any], path: str, weight: D
 
 def _describe_judgement(rule: JudgementRule, weight: Decimal, unit: str) -> str:
     if rule.tiers:
-        return (
-            "；".join(
-                f"{t.name}，{fmt_points(t.min_ratio * weight)}–{fmt_points(t.max_ratio * weight)}分"
-                for t in rule.tiers
-            )
-            + ("；未评定的计满分，扣分须写明理由。" if rule.default_full else "；须写明理由。")
-        )
+        return "；".join(
+            f"{t.name}，{fmt_points(t.min_ratio * weight)}–{fmt_points(t.max_ratio * weight)}分" for t in rule.tiers
+        ) + ("；未评定的计满分，扣分须写明理由。" if rule.default_full else "；须写明理由。")
     if rule.default_full:
         return f"得{fmt_points(weight)}分，否则酌情扣分（扣分须写明理由）。"
     return f"由评价人在0–{fmt_points(weight)}分之间评定，须写明理由。"
@@ -583,7 +583,11 @@ def _read_goals(r: RuleReader, rule: Mapping[str, Any], path: str, weight: Decim
         if over is None or per is None:
             return None
     elif base == "full":
-        r.error("rule-key-missing", key_path(path, "deviation"), f"base: full 须有 {key_path(path, 'deviation')}（偏离扣分）")
+        r.error(
+            "rule-key-missing",
+            key_path(path, "deviation"),
+            f"base: full 须有 {key_path(path, 'deviation')}（偏离扣分）",
+        )
         return None
     if len(kinds) != len(raw_kinds):
         return None
@@ -593,11 +597,7 @@ def _read_goals(r: RuleReader, rule: Mapping[str, Any], path: str, weight: Decim
 def _describe_goals(rule: GoalsRule, weight: Decimal, unit: str) -> str:
     what = "、".join(rule.kinds) + "指标" if rule.kinds else "绩效指标"
     w = fmt_points(weight)
-    text = (
-        f"按达到年初目标值的{what}个数÷全部{what}个数×{w}分计分"
-        if rule.base == "share"
-        else f"{what}计{w}分"
-    )
+    text = f"按达到年初目标值的{what}个数÷全部{what}个数×{w}分计分" if rule.base == "share" else f"{what}计{w}分"
     if rule.deviation_over is not None and rule.deviation_per is not None:
         text += (
             f"；完成值超过年初目标值{fmt_points(rule.deviation_over)}%及以上的，定义为指标偏离，"

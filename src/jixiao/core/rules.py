@@ -32,7 +32,6 @@ from .model import (
     Rule,
     ThresholdRule,
     Tier,
-    YesNoRule,
 )
 from .numbers import ONE, ZERO, fmt, fmt_points, is_integral
 
@@ -354,9 +353,7 @@ def _marks(indices: list[int]) -> str:
     return "".join(CIRCLED[i] if i < len(CIRCLED) else f"({i + 1})" for i in indices)
 
 
-def checklist(
-    rule: ChecklistRule, checked: tuple[int, ...], weight: Decimal, absent: tuple[int, ...] = ()
-) -> Outcome:
+def checklist(rule: ChecklistRule, checked: tuple[int, ...], weight: Decimal, absent: tuple[int, ...] = ()) -> Outcome:
     """Checked items score their points; ``absent`` items do not apply to the unit and score
     theirs where the table credits them; an unmet ``required`` item zeroes the leaf."""
     count = len(rule.items)
@@ -367,7 +364,9 @@ def checklist(
     refused = [i for i in absent if not rule.items[i].credit_if_not_applicable]
     if refused:
         texts = "；".join(rule.items[i].text for i in refused)
-        return Outcome.fail("not-applicable-forbidden", f"评分表未规定第{_marks(refused)}项（{texts}）可以不适用", "not_applicable")
+        return Outcome.fail(
+            "not-applicable-forbidden", f"评分表未规定第{_marks(refused)}项（{texts}）可以不适用", "not_applicable"
+        )
     met = sorted(set(checked) | set(absent))
     points = sum((rule.items[i].points for i in met), ZERO)
     missing = [i for i in range(count) if i not in met]
@@ -422,7 +421,8 @@ def goals(rule: GoalsRule, all_goals: tuple[GoalIndicator, ...], weight: Decimal
             names = "、".join(f"“{g.name}”" for g in unknown)
             return Outcome.fail(
                 "goal-undecided",
-                f"{names}无法判断是否达到目标（实际完成值未填，或为与目标值不同的文字），请填写实际完成值或 reached: true/false",
+                f"{names}无法判断是否达到目标（实际完成值未填，或为与目标值不同的文字），"
+                "请填写实际完成值或 reached: true/false",
                 "",
             )
         reached = sum(1 for g in counted if goal_reached(g))

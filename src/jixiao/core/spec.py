@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from .fields import STANDARD_FIELDS, used_fields
 from .kinds import RULE_NAMES_ZH, kind_of
-from .model import Framework, Indicator
+from .model import ChecklistRule, Framework, Indicator
 from .numbers import fmt_points
 from .rules import describe
 
@@ -87,6 +87,7 @@ class LeafSpec:
     options: tuple[tuple[int, str, str], ...] = ()  # (index, text, points) of checklist items or categories
     tiers: tuple[str, ...] = ()
     can_not_apply: bool = False
+    credited: tuple[int, ...] = ()  # checklist items the unit may mark as not applying, for their points
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,9 @@ def leaf_spec(leaf: Indicator, trail: tuple[str, ...]) -> LeafSpec:
         options=options,
         tiers=tiers,
         can_not_apply=leaf.not_applicable is not None,
+        credited=tuple(i for i, item in enumerate(rule.items) if item.credit_if_not_applicable)
+        if isinstance(rule, ChecklistRule)
+        else (),
     )
 
 

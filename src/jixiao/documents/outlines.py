@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..core.model import Indicator, IndicatorResult
+from ..core import rules
+from ..core.model import GoalIndicator, Indicator, IndicatorResult
 from ..core.numbers import fmt_points
 from ..core.totals import clamp_note
-from .model import Block, Heading, Paragraph, TitleBlock
+from .model import Block, Heading, Paragraph, Row, Table, TitleBlock
 from .source import Source
 from .wording import (
     Sections,
@@ -120,14 +121,49 @@ def group_text(source: Source, sections: Sections) -> str:
     return f"{when}成立{source.evaluation.unit.name}整体支出绩效自评工作小组，{'，'.join(r for r in roles if r)}。"
 
 
-def goals(source: Source, sections: Sections) -> list[Paragraph]:
-    out = paragraphs(sections.get("goals", "部门整体支出绩效目标", required=not source.evaluation.goals))
-    for i, goal in enumerate(source.evaluation.goals, 1):
-        details = [
-            f"{ind.name}目标{_g(ind.target)}{ind.unit}、实际完成{_g(ind.actual)}{ind.unit}" for ind in goal.indicators
-        ]
-        out.append(para(sentence(f"{goal.goal}" + (f"：{'；'.join(details)}" if details else "")), f"{i}."))
+def goals(source: Source, sections: Sections) -> list[Block]:
+    """部门整体支出绩效目标: the unit's words, each goal, then the table of its 绩效指标 — kind,
+    年初目标值, 实际完成值 and whether each was reached — and how many were reached."""
+    ev = source.evaluation
+    out: list[Block] = list(paragraphs(sections.get("goals", "部门整体支出绩效目标", required=not ev.goals)))
+    for i, goal in enumerate(ev.goals, 1):
+        out.append(para(sentence(goal.goal), f"{i}."))
+    indicators = [(goal.goal, ind) for goal in ev.goals for ind in goal.indicators]
+    if not indicators:
+        return out
+    out.append(goal_table(source, indicators))
+    told = [rules.goal_reached(ind) for _, ind in indicators]
+    if None not in told:
+        reached = sum(1 for r in told if r)
+        missed = len(told) - reached
+        out.append(para(f"以上绩效指标共{len(told)}个，达到年初目标值的{reached}个，未达到的{missed}个。"))
     return out
+
+
+def goal_table(source: Source, indicators: list[tuple[str, GoalIndicator]]) -> Table:
+    """绩效目标完成情况表: one row per 绩效指标 under its goal."""
+    rows = []
+    for goal, ind in indicators:
+        reached = rules.goal_reached(ind)
+        rows.append(
+            Row(
+                (
+                    goal,
+                    ind.name,
+                    f"{ind.kind}指标" if ind.kind else "—",
+                    f"{_g(ind.target)}{ind.unit if isinstance(ind.target, Decimal) else ''}",
+                    f"{_g(ind.actual)}{ind.unit if isinstance(ind.actual, Decimal) else ''}",
+                    "—" if reached is None else "是" if reached else "否",
+                )
+            )
+        )
+    return Table(
+        f"{source.evaluation.unit.name}{source.evaluation.year}年度绩效目标完成情况表",
+        ("绩效目标", "绩效指标", "指标类别", "年初目标值", "实际完成值", "是否达到"),
+        tuple(rows),
+        (24, 26, 12, 14, 14, 10),
+        ("left", "left", "center", "right", "right", "center"),
+    )
 
 
 def _g(value: object) -> str:

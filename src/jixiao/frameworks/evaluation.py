@@ -313,20 +313,25 @@ def _goal_indicator(r: Reader, raw: Any, where: str) -> GoalIndicator:
     direction (higher | lower | equal) and, for worded values, whether it was reached."""
     ind = r.mapping(raw, where) or {}
     r.unknown_keys(ind, GOAL_KEYS, where)
-    kind = str(convert(ind.get("kind"), "text") or "").strip()
+    kind = str(r.get(ind, "kind", where, "text", default="") or "").strip()
     if kind and kind not in GOAL_KINDS:
         trimmed = kind.removesuffix("指标")
         if trimmed in GOAL_KINDS:
             kind = trimmed
         else:
-            r.error("key-type", key_path(where, "kind"), f"{key_path(where, 'kind')} 应为{'、'.join(GOAL_KINDS)}之一，实为“{kind}”")
+            r.error(
+                "key-type",
+                key_path(where, "kind"),
+                f"{key_path(where, 'kind')} 应为{'、'.join(GOAL_KINDS)}之一，实为“{kind}”",
+            )
             kind = ""
     direction = r.get(ind, "direction", where, "text", default="higher")
     if direction not in DIRECTIONS:
         r.error(
             "key-type",
             key_path(where, "direction"),
-            f"{key_path(where, 'direction')} 应为 higher（越高越好）、lower（越低越好）或 equal（等于目标），实为“{direction}”",
+            f"{key_path(where, 'direction')} 应为 higher（越高越好）、lower（越低越好）或 equal（等于目标），"
+            f"实为“{direction}”",
         )
         direction = "higher"
     return GoalIndicator(
@@ -360,5 +365,3 @@ def _text(r: Reader, raw: Any) -> dict[str, str]:
     if entries:
         r.unknown_keys(entries, TEXT_KEYS, "text")
     return text
-
-

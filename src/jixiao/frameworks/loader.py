@@ -16,6 +16,7 @@ from typing import Any
 from ..core import expr as ex
 from ..core.canonical import sha256_of
 from ..core.fields import STANDARD_FIELDS
+from ..core.kinds import kind_of
 from ..core.model import Cap, Field, Framework, GradeBand, Indicator, Issue, Section
 from ..core.numbers import ZERO, fmt_points
 from .reading import Reader, format_message, key_path
@@ -112,6 +113,7 @@ def _framework(r: Reader, top: Mapping[str, Any], file: str) -> Framework:
     total = r.get(top, "total", "", "decimal", required=True, default=ZERO)
     _check_total(r, indicators, total)
     check_tree(r, indicators, fields)
+    _check_rule_expressions(r, indicators, fields)
     provenance = _one_of(r, top, "provenance", PROVENANCES, required=True)
     return Framework(
         id=table_id,
@@ -210,6 +212,18 @@ def _caps(r: Reader, raw: Any, indicators: tuple[Indicator, ...], fields: Mappin
     return tuple(caps)
 
 
+def _check_rule_expressions(r: Reader, indicators: tuple[Indicator, ...], fields: Mapping[str, Field]) -> None:
+    """The expressions a rule holds (the `when` of options chosen by the figures) name known data
+    and numeric leaves, as `caps` conditions do."""
+    leaves = all_leaves(indicators)
+    numeric = {leaf.id for leaf in leaves if numeric_leaf(leaf)}
+    for leaf in leaves:
+        if leaf.rule is None:
+            continue
+        for path, parsed in kind_of(leaf.rule).expressions(leaf.rule, key_path(leaf.path, "rule")):
+            _check_names(r, parsed, path, fields, numeric)
+
+
 def _condition(r: Reader, text: str, path: str, fields: Mapping[str, Field], leaves: set[str]) -> ex.Expr | None:
     try:
         parsed = ex.parse(text)
@@ -218,12 +232,16 @@ def _condition(r: Reader, text: str, path: str, fields: Mapping[str, Field], lea
         return None
     if parsed.kind != "bool":
         r.error("expr-kind", path, f"条件“{text}”应为比较或逻辑表达式（如 @a.b < 50）")
+    _check_names(r, parsed, path, fields, leaves)
+    return parsed
+
+
+def _check_names(r: Reader, parsed: ex.Expr, path: str, fields: Mapping[str, Field], leaves: set[str]) -> None:
     for name in sorted(ex.names(parsed)):
         if name not in STANDARD_FIELDS and name not in fields:
             r.error("expr-unknown-field", path, f"条件中的数据项“{name}”既不是标准数据项，也未在 fields 中声明")
     for target in sorted(ex.refs(parsed) - leaves):
         r.error("expr-unknown-ref", path, f"条件引用的“@{target}”不是本表有数值的末级指标")
-    return parsed
 
 
 def _section(r: Reader, raw: Any, key: str) -> Section | None:
@@ -259,5 +277,3 @@ def _fields(r: Reader, raw: Any) -> dict[str, Field]:
                 r.get(entry, "unit", where, "text", default=""),
             )
     return fields
-
-

@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 
 from ..core.fields import STANDARD_FIELDS, used_fields
-from ..core.model import RULE_NAMES_ZH, Framework, Indicator
+from ..core.kinds import RULE_NAMES_ZH, kind_of
+from ..core.model import Framework, Indicator
 from ..core.numbers import fmt_points
-from ..core.plan import NEEDS_VALUE
 from ..core.rules import describe
 from ..core.spec import ASKED_SECTIONS, SECTION_TITLES
 from ..frameworks.loader import is_builtin
@@ -18,16 +18,6 @@ from ..frameworks.reading import plausible_year
 from .files import check_output, write_text
 from .scoring import UnusableInput
 
-_INPUT_BY_RULE = {
-    "judgement": "{score: , reason: }",
-    "checklist": "{checked: []}",
-    "per_occurrence": "{count: }",
-    "yes_no": "{value: }",
-    "categorical": "{choice: }",
-    "proportional": "{value: }",
-    "threshold": "{value: }",
-    "bands": "{value: }",
-}
 TEXT_SECTIONS = tuple((key, SECTION_TITLES[key]) for key in ASKED_SECTIONS)  # declared once in core.spec
 
 
@@ -54,27 +44,38 @@ def _fields(framework: Framework) -> list[str]:
 
 
 def _input(leaf: Indicator) -> list[str]:
-    assert leaf.rule is not None
-    kind = leaf.rule.type
-    computed = leaf.value is not None and kind in NEEDS_VALUE
-    note = f"{_line(leaf.name)}（{fmt_points(leaf.weight)}分，{RULE_NAMES_ZH[kind]}）"
-    criteria = _line(leaf.criteria or describe(leaf.rule, leaf.weight, leaf.unit))
+    rule = leaf.rule
+    assert rule is not None
+    kind = kind_of(rule)
+    entry = kind.entry(rule, leaf.value is not None)
+    note = f"{_line(leaf.name)}（{fmt_points(leaf.weight)}分，{RULE_NAMES_ZH[kind.type]}）"
+    criteria = _line(leaf.criteria or describe(rule, leaf.weight, leaf.unit))
     lines = [f"  # {note}：{criteria}"]
-    if kind == "checklist":
-        lines += [
-            f"  #   {i}: {_line(item.text)}（{fmt_points(item.points)}分）" for i, item in enumerate(leaf.rule.items)
-        ]  # type: ignore[union-attr]
-    if kind == "categorical":
-        lines += [f"  #   {i}: {_line(o.text)}（{fmt_points(o.score)}分）" for i, o in enumerate(leaf.rule.options)]  # type: ignore[union-attr]
+    lines += [
+        f"  #   {i}: {_line(text)}（{fmt_points(points)}分）" for i, (text, points) in enumerate(kind.options(rule))
+    ]
     if leaf.not_applicable is not None:
         lines.append("  #   不适用时填 {applicable: false, reason: …}")
-    if computed:
+    if entry == "computed":
         lines.append(
             f"  # 由数据表计算：{leaf.formula_text or leaf.value_text}；数据不全时可填 {{value: …, reason: …}}"
         )
         return lines
-    lines.append(f"  {leaf.id}: {_INPUT_BY_RULE[kind]}")
+    skeleton = kind.skeleton(rule)
+    if not skeleton:
+        lines.append(_nothing_to_enter(kind.subject, leaf))
+        return lines
+    lines.append(f"  {leaf.id}: {skeleton}")
     return lines
+
+
+def _nothing_to_enter(subject: str, leaf: Indicator) -> str:
+    """The comment of a leaf that needs no entry: what decides it, and how to say otherwise."""
+    if subject == "goals":
+        return "  #   由 goals（绩效目标及其指标）自动计分，无需填写"
+    if subject == "choice":
+        return "  #   按数据自动判定所属情形，无需填写；数据不全时可填 {choice: 序号, reason: …}"
+    return f"  #   未填写时计满分；酌情扣分时填 {leaf.id}: {{score: …, reason: 扣分理由}}"
 
 
 def evaluation_template(framework: Framework, unit: str, year: int, reference: str = "") -> str:
@@ -114,6 +115,13 @@ def evaluation_template(framework: Framework, unit: str, year: int, reference: s
         lines += [f"bonus: []          # {framework.bonus.name}：- {{item: 奖项, points: 1, basis: 文号}}"]
     if framework.penalty is not None:
         lines += [f"penalty: []        # {framework.penalty.name}"]
+    if any(node.rule is not None and kind_of(node.rule).subject == "goals" for node, _ in framework.walk()):
+        lines += [
+            "goals:             # 绩效目标及其指标（本表按指标完成情况计分）",
+            "  - goal: ''",
+            "    indicators:    # kind: 数量/质量/时效/成本/效益/满意度；direction: higher（越高越好）| lower | equal",
+            "      - {name: '', kind: 数量, target: , actual: , unit: ''}",
+        ]
     lines += ["text:              # 报告各部分的文字，由单位填写"]
     lines += [f"  {key}: ''   # {title}" for key, title in TEXT_SECTIONS]
     return "\n".join(lines) + "\n"

@@ -17,6 +17,9 @@ from ...core.entry import json_number, parse_date, parse_number
 from ...core.spec import UNIT_DETAILS, EvaluationSpec, LeafSpec
 
 ITEM_ROWS = 3  # empty bonus/penalty rows offered beyond those filled
+GOAL_COLUMNS = ("goal", "name", "kind", "target", "actual", "unit", "direction", "reached")
+DIRECTIONS = {"越高越好": "higher", "越低越好": "lower", "等于目标": "equal"}  # as the form shows them
+DIRECTION_NAMES = {code: name for name, code in DIRECTIONS.items()}
 _ISSUE_PATH = re.compile(r'\["([^"]+)"\]')
 
 
@@ -63,6 +66,7 @@ def _leaf_input(post: QueryDict, leaf: LeafSpec) -> dict[str, Any]:
     elif leaf.entry == "checklist":
         if post.get(p + "checklist_seen"):
             entry["checked"] = [int(i) for i in post.getlist(p + "checked") if i.isdigit()]
+            _put(entry, "not_applicable", [int(i) for i in post.getlist(p + "absent") if i.isdigit()])
     elif leaf.entry == "count":
         _put(entry, "count", _integer(post.get(p + "count", "")))
     elif leaf.entry == "yes_no":
@@ -71,6 +75,8 @@ def _leaf_input(post: QueryDict, leaf: LeafSpec) -> dict[str, Any]:
             entry["value"] = choice == "true"
     elif leaf.entry == "choice":
         _put(entry, "choice", _integer(post.get(p + "choice", "")))
+    elif leaf.entry == "auto":
+        pass  # decided from the figures or the goals: only a reason (or not applicable / override)
     else:
         _put(entry, "value", _number(post.get(p + "value", ""), "percent"))
     if entry or reason:
@@ -119,16 +125,17 @@ def _goals(post: QueryDict) -> list[dict[str, Any]]:
     goals: dict[str, list[dict[str, Any]]] = {}
     indices = sorted({int(m[1]) for name in post for m in [re.match(r"^goal_rows\.(\d+)\.", name)] if m})
     for i in indices:
-        row = {
-            key: post.get(f"goal_rows.{i}.{key}", "").strip() for key in ("goal", "name", "target", "actual", "unit")
-        }
-        if not any(row.values()):
+        row = {key: post.get(f"goal_rows.{i}.{key}", "").strip() for key in GOAL_COLUMNS}
+        if not any(v for k, v in row.items() if k != "reached"):
             continue
         indicator = {
             "name": row["name"],
+            "kind": row["kind"],
             "target": _goal_value(row["target"]),
             "actual": _goal_value(row["actual"]),
             "unit": row["unit"],
+            "direction": DIRECTIONS.get(row["direction"], row["direction"]),
+            "reached": {"true": True, "false": False}.get(row["reached"]),
         }
         goals.setdefault(row["goal"], []).append({k: v for k, v in indicator.items() if v not in ("", None)})
     return [{"goal": goal, "indicators": [i for i in rows if i]} for goal, rows in goals.items()]
@@ -209,6 +216,8 @@ def form_values(doc: Mapping[str, Any]) -> dict[str, Any]:
         for key, value in entry.items():
             if key == "checked" and isinstance(value, list):
                 values[f"inputs.{leaf_id}.checked"] = {str(v) for v in value}
+            elif key == "not_applicable" and isinstance(value, list):
+                values[f"inputs.{leaf_id}.absent"] = {str(v) for v in value}
             elif key == "applicable" and value is False:
                 values[f"inputs.{leaf_id}.not_applicable"] = "on"
             else:
@@ -241,13 +250,10 @@ def goal_rows(doc: Mapping[str, Any]) -> list[dict[str, str]]:
             continue
         for indicator in goal.get("indicators") or [{}]:
             if isinstance(indicator, dict):
-                rows.append(
-                    {
-                        "goal": _shown(goal.get("goal")),
-                        **{k: _shown(indicator.get(k)) for k in ("name", "target", "actual", "unit")},
-                    }
-                )
-    return rows + [{"goal": "", "name": "", "target": "", "actual": "", "unit": ""} for _ in range(ITEM_ROWS)]
+                row = {k: _shown(indicator.get(k)) for k in GOAL_COLUMNS if k != "goal"}
+                row["direction"] = DIRECTION_NAMES.get(row["direction"], row["direction"])
+                rows.append({"goal": _shown(goal.get("goal")), **row})
+    return rows + [dict.fromkeys(GOAL_COLUMNS, "") for _ in range(ITEM_ROWS)]
 
 
 def field_path(issue_path: str) -> str:
