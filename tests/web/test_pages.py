@@ -302,3 +302,116 @@ def test_group_and_goals_are_entered_in_the_form(demo) -> None:
     ]
     page = client.get(f"/s/{sid}/").content.decode()
     assert 'value="办理上级会议"' in page and 'value="甲、乙"' in page
+
+
+def test_goal_kinds_and_directions_round_trip_through_the_form(demo) -> None:
+    sid = submission_id("lechang")
+    client = client_for("lechang-filler")
+    post_form(
+        client,
+        sid,
+        {
+            "goal_rows.0.goal": "强化服务保障",
+            "goal_rows.0.name": "公文差错率",
+            "goal_rows.0.kind": "质量",
+            "goal_rows.0.target": "1",
+            "goal_rows.0.actual": "0.5",
+            "goal_rows.0.unit": "%",
+            "goal_rows.0.direction": "越低越好",
+            "goal_rows.0.reached": "",
+            "goal_rows.1.goal": "",
+        },
+    )
+    doc = Submission.objects.get(pk=sid).evaluation
+    assert doc["goals"] == [
+        {
+            "goal": "强化服务保障",
+            "indicators": [
+                {"name": "公文差错率", "kind": "质量", "target": 1, "actual": 0.5, "unit": "%", "direction": "lower"}
+            ],
+        }
+    ]
+    page = client.get(f"/s/{sid}/").content.decode()
+    assert 'value="质量"' in page and 'value="越低越好"' in page
+
+
+def test_the_form_offers_the_new_rule_kinds() -> None:
+    """Options decided by the figures and goals rules ask nothing; a checklist item the table
+    credits when it does not apply has its own box; both map to the §2 inputs."""
+    from django.http import QueryDict
+
+    from jixiao.core.spec import evaluation_spec
+    from jixiao.web.front.forms import document_from_post, form_values
+    from tables import table
+
+    framework = table("""
+total: 9
+indicators:
+  - {id: a, name: 结余控制, weight: 3, rule: {type: categorical, options: [
+       {text: 无结余, score: 3, when: carryover_end == 0}, {text: 有结余, score: 0}]}}
+  - {id: b, name: 目标完成, weight: 3, rule: {type: goals}}
+  - {id: c, name: 自评开展, weight: 3, rule: {type: checklist, items: [
+       {text: 开展部门整体自评, points: 1}, {text: 开展项目自评, points: 2, not_applicable: full_marks}]}}
+""")
+    spec = evaluation_spec(framework)
+    assert [leaf.entry for leaf in spec.leaves] == ["auto", "auto", "checklist"]
+    assert spec.leaves[2].credited == (1,)
+    post = QueryDict(mutable=True)
+    post.update({"inputs.c.checklist_seen": "1", "inputs.c.checked": "0", "inputs.c.reason": "本单位无项目"})
+    post.update({"inputs.c.absent": "1", "inputs.a.reason": "", "inputs.b.reason": ""})
+    doc = document_from_post(post, spec, {})
+    assert doc["inputs"]["c"] == {"checked": [0], "not_applicable": [1], "reason": "本单位无项目"}
+    assert not doc["inputs"].get("a") and not doc["inputs"].get("b")  # nothing to enter
+    values = form_values(doc)
+    assert values["inputs.c.absent"] == {"1"}
+
+
+NEW_KINDS_TABLE = """
+format: jixiao/framework@1
+id: new-kinds
+version: 1
+name: 新规则类型测试表
+provenance: example
+source: 测试
+total: 12
+indicators:
+  - {id: a, name: 结余控制, weight: 3, rule: {type: categorical, options: [
+       {text: 无结余, score: 3, when: carryover_end == 0}, {text: 有结余, score: 0}]}}
+  - {id: b, name: 目标完成, weight: 3, rule: {type: goals}}
+  - {id: c, name: 自评开展, weight: 3, rule: {type: checklist, items: [
+       {text: 开展部门整体自评, points: 1}, {text: 开展项目自评, points: 2, not_applicable: full_marks}]}}
+  - {id: d, name: 资料归档, weight: 3, rule: {type: judgement, default: full_marks}}
+"""
+
+
+def test_the_form_page_shows_and_scores_the_new_rule_kinds(demo) -> None:
+    from jixiao.web.filing.models import StoredTable
+
+    StoredTable.objects.create(table_id="new-kinds", name="新规则类型", yaml_text=NEW_KINDS_TABLE, sha256="e" * 64)
+    sid = submission_id("lechang")
+    Task.objects.filter(submissions__pk=sid).update(framework_id="new-kinds")
+    client = client_for("lechang-filler")
+    page = client.get(f"/s/{sid}/").content.decode()
+    assert "按数据表自动判定所属情形" in page and "按“绩效目标及其指标”的完成情况自动计分" in page
+    assert 'name="inputs.c.absent" value="1"' in page and "本单位不适用" in page
+    post_form(
+        client,
+        sid,
+        {
+            "data.carryover_end": "0",
+            "inputs.c.checklist_seen": "1",
+            "inputs.c.checked": "0",
+            "inputs.c.absent": "1",
+            "inputs.c.reason": "本单位无项目支出",
+            "goal_rows.0.goal": "强化服务保障",
+            "goal_rows.0.name": "办理上级会议",
+            "goal_rows.0.kind": "数量",
+            "goal_rows.0.target": "500",
+            "goal_rows.0.actual": "515",
+        },
+    )
+    doc = Submission.objects.get(pk=sid).evaluation
+    assert doc["inputs"]["c"] == {"checked": [0], "not_applicable": [1], "reason": "本单位无项目支出"}
+    score = client.get(f"/api/submissions/{sid}/score").json()
+    leaves = {row["id"]: row["score"] for row in score["indicators"]}
+    assert leaves == {"a": 3, "b": 3, "c": 3, "d": 3}, score["issues"]
