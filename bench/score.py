@@ -192,7 +192,9 @@ def leaf_inputs(rng: random.Random, data: dict[str, Decimal], excellent: bool) -
     met = 1.0 if excellent else 0.85
     inputs = {leaf: judgement_input(rng, w, excellent) for leaf, w in JUDGEMENTS.items()}
     for leaf, items in CHECKLISTS.items():
-        inputs[leaf] = {"checked": tuple(i for i in range(len(items)) if rng.random() < met)}
+        checked = tuple(i for i in range(len(items)) if rng.random() < met)
+        # nothing checked is an answer only with its reason (未填写 otherwise, issue 12)
+        inputs[leaf] = {"checked": checked} if checked else {"checked": checked, "reason": "各项均不符合"}
     for leaf in YES_NO:
         inputs[leaf] = {"value": rng.random() < 0.9, "reason": rng.choice(REASONS)}
     inputs["budgeting.targets.coverage"] = {"value": money(rng, 80, 100), "reason": "按支出测算"}
