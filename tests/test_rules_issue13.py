@@ -208,7 +208,7 @@ def test_a_discretionary_leaf_is_full_marks_unless_a_lower_score_has_its_reason(
     assert "reason-missing" in codes(score(DISCRETION, "inputs: {a: {score: 3}}"))
     card = score(DISCRETION, "inputs: {a: {score: 3.5, reason: 个别资料未按时归档}}")
     assert card.ok and card.indicator("a").score == D("3.5")
-    assert "个别资料未按时归档" in card.indicator("a").explanation
+    assert "个别资料未按时归档。酌情扣1.5分，得3.5分" in card.indicator("a").explanation
     assert score(DISCRETION, "inputs: {a: {score: 5}}").ok
 
 

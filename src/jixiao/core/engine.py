@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from . import explain, rules
 from .compiled import FAILURES
 from .engine_plausible import plausibility
-from .expr import Unavailable, Value, evaluate
+from .expr import Unavailable, Value, evaluate, names, refs, render_names
 from .kinds import RULE_NAMES_ZH
 from .leafscore import LeafScoring, input_path, show_value
 from .model import (
@@ -366,6 +366,7 @@ class _Run(LeafScoring):
         entered = entry.choice if entry is not None else None
         picked = self.picked.get(i)
         if picked is not None:
+            self.early.setdefault(i, []).append((self.condition_text, (p, picked)))
             if entered is not None and entered != picked:
                 self.error(
                     "value-conflict",
@@ -375,9 +376,31 @@ class _Run(LeafScoring):
             return
         why = "；".join(self.unpicked[i].reasons) if i in self.unpicked else "各项条件均不成立"
         if entered is not None:
-            self.early.setdefault(i, []).append(f"无法按数据判定（{why}），采用所选项")
+            self.early.setdefault(i, []).append(f"无法按数据判定（{explain.plain(why)}），采用所选项")
             return
         self.cannot_decide(p, why, "choice")
+
+    def condition_text(self, p: LeafPlan, picked: int) -> str:
+        """Why the figures chose this option: its condition in words with the figures, or that
+        none of the conditions before the 其他情况 option held."""
+        condition = p.conditions[picked]
+        if condition is None:
+            return "以上各情形的条件均不成立，属其他情况"
+        expression = condition[1]
+        rendered = render_names(expression, self.label)
+        figures = [
+            f"{self.label(n)}{explain.field_figure(n, self.data[n], self.fw.fields)}"
+            for n in sorted(names(expression))
+            if n in self.data
+        ]
+        for target in sorted(refs(expression)):
+            value = self.numbers.get(target)
+            position = self.plan.leaf_index.get(target)
+            if value is not None and position is not None:
+                leaf = self.plan.leaves[position]
+                figures.append(f"{leaf.name}{explain.figure(value, leaf.unit, leaf.counted)}")
+        shown = f"（{'，'.join(figures)}）" if figures else ""
+        return f"按数据判定：{rendered}{shown}，成立"
 
     def check_goals(self, p: LeafPlan) -> None:
         """A leaf scored over the 绩效指标: with none of its kinds, the not-applicable policy or an error."""

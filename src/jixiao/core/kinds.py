@@ -548,7 +548,12 @@ def _describe_judgement(rule: JudgementRule, weight: Decimal, unit: str) -> str:
 
 def _outcome_judgement(rule: JudgementRule, subject: Any, weight: Decimal, unit: str) -> rules.Outcome:
     score, tier, effective = subject
-    return rules.judgement(rule, score, tier, effective)
+    outcome = rules.judgement(rule, score, tier, effective)
+    if rule.default_full and outcome.fraction is not None and not rule.tiers:
+        deducted = effective - score
+        phrase = f"酌情扣{fmt_points(deducted)}分" if deducted > 0 else rules.FULL_BY_DEFAULT
+        return rules.Outcome(outcome.fraction, phrase)
+    return outcome
 
 
 def _judgement_skeleton(rule: JudgementRule) -> str:

@@ -29,7 +29,6 @@ from .plan import ANY_LEAF_KEYS, KIND_KEYS, LeafPlan, Plan
 
 __all__ = ["ANY_LEAF_KEYS", "KIND_KEYS", "LeafScoring", "input_path", "show_value"]
 
-FULL_BY_DEFAULT = "未发现扣分情形，计满分"
 
 
 def input_path(indicator_id: str, key: str = "") -> str:
@@ -224,7 +223,7 @@ class LeafScoring:
         entry, leaf = self.entries[p.index], p.node
         effective = self.effective[p.index]
         if (entry is None or entry.score is None) and p.default_full:
-            return rules.Outcome(ONE, FULL_BY_DEFAULT)
+            return rules.Outcome(ONE, rules.FULL_BY_DEFAULT)
         if entry is None or entry.score is None:
             self.missing(leaf, "score", "评判得分与理由（score, reason）")
             return None

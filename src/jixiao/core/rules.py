@@ -36,6 +36,7 @@ from .model import (
 from .numbers import ONE, ZERO, fmt, fmt_points, is_integral
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+FULL_BY_DEFAULT = "未发现扣分情形，计满分"
 
 Fraction = Callable[[Any], "Decimal | None"]
 """A prepared rule: the leaf's input (value, count, checked items or choice) → fraction or None."""
@@ -403,8 +404,7 @@ def categorical(rule: CategoricalRule, choice: int, weight: Decimal) -> Outcome:
         message = f"所选项序号{choice}超出范围（共{len(rule.options)}项，从0起编号）"
         return Outcome.fail("index-out-of-range", message, "choice")
     option = rule.options[choice]
-    why = f"（{option.when_text}）" if option.when_text else ("（其他情况）" if rule.conditional else "")
-    return _scored(_categorical(rule, weight)(choice), f"属“{option.text}”{why}，计{fmt_points(option.score)}分")
+    return _scored(_categorical(rule, weight)(choice), f"属“{option.text}”，计{fmt_points(option.score)}分")
 
 
 def goals(rule: GoalsRule, all_goals: tuple[GoalIndicator, ...], weight: Decimal) -> Outcome:
