@@ -115,3 +115,26 @@ def test_every_kind_is_described_skeletoned_and_offered_on_the_form(kind: str) -
     assert "样例指标" in skeleton
     line = kinds.KINDS[kind].skeleton(leaf.rule)
     assert (f"  a: {line}" in skeleton) if line else ("  a:" not in skeleton)
+
+
+@pytest.mark.parametrize("kind", list(kinds.KINDS))
+def test_the_fast_path_and_the_worded_outcome_agree(kind: str) -> None:
+    """The engine scores with the kind's prepared fraction and words with its outcome: the two
+    must give the same fraction for the sample."""
+    from jixiao.core.engine import _Run
+    from jixiao.core.plan import Plan
+    from jixiao.frameworks.evaluation import load_evaluation
+    from jixiao.frameworks.yamlio import loads
+
+    framework = sample_table(kind)
+    doc = loads("format: jixiao/evaluation@1\nframework: t\nyear: 2023\nunit: {name: 测试单位}\n" + SAMPLES[kind][2])
+    evaluation = load_evaluation(doc, "e.yaml").evaluation
+    assert evaluation is not None
+    run = _Run(Plan(framework), evaluation)
+    card = run.run()
+    leaf = run.plan.leaves[0]
+    outcome = run.outcome(leaf)
+    assert outcome is not None and outcome.fraction is not None
+    assert (outcome.fraction * 4).quantize(D("0.01")) == card.indicator("a").score
+    fast = leaf.fraction(run.value[0]) if leaf.needs_value else run.entered_fraction(leaf)
+    assert fast == outcome.fraction
