@@ -10,6 +10,8 @@ Two faces per rule type, one source of arithmetic:
 * ``proportional(rule, value, unit)`` and its siblings return an ``Outcome``: the same fraction
   (from the prepared function) with the phrase a reviewer writes, or the error that explains why
   the input cannot be scored. The engine calls them for errors and, lazily, for explanations.
+
+Which function serves which rule type is declared in the registry of rule kinds (``core.kinds``).
 """
 
 from __future__ import annotations
