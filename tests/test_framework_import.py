@@ -80,14 +80,16 @@ def run_import(tmp_path: Path, source: Path) -> tuple[int, str, Path]:
 def test_import_gives_a_valid_table_with_rules_read_from_the_wording(tmp_path: Path) -> None:
     code, output, out = run_import(tmp_path, bureau_workbook(tmp_path / "表.xlsx"))
     assert code == 0, output
-    assert "社会效益" in output and "绩效目标合理性" in output  # wording read as judgement, named
+    plain = " ".join(output.split())
+    assert "社会效益" in plain and "工作表“评分表”第10行" in plain and "“酌情评分。”" in plain  # quoted, placed
+    assert "8 项：7 项的评分标准已读为计算规则" in plain and "1 项需人工评定" in plain
     loaded = load_path(out)
     assert loaded.framework is not None, [i.message for i in loaded.issues]
     fw = loaded.framework
     assert [(n.name, n.weight) for n in fw.indicators] == [("部门决策", 30), ("部门管理", 50), ("部门绩效", 20)]
     rules = {node.name: node.rule.type for node, _ in fw.walk() if node.rule is not None}
     assert rules == {
-        "绩效目标合理性": "judgement",
+        "绩效目标合理性": "judgement",  # 得5分，部分符合酌情扣分: full marks unless a person deducts
         "绩效指标明确性": "checklist",
         "在职人员控制率": "threshold",
         "重点支出安排率": "bands",
@@ -133,14 +135,14 @@ def test_not_a_workbook_and_no_header_exit_2(tmp_path: Path) -> None:
 def test_text_weight_is_named_with_its_row(tmp_path: Path) -> None:
     rows = [(*ROWS[0][:3], "五分", *ROWS[0][4:]), *ROWS[1:]]
     code, output, _ = run_import(tmp_path, bureau_workbook(tmp_path / "t.xlsx", rows))
-    assert code == 2 and "第3行" in output and "不是数字" in output
+    assert code == 2 and "工作表“评分表”第3行" in output and "不是数字" in output
 
 
 @pytest.mark.parametrize("weight", ["NaN", "Infinity"])
 def test_a_weight_that_is_no_finite_number_is_named_with_its_row(tmp_path: Path, weight: str) -> None:
     rows = [(*ROWS[0][:3], weight, *ROWS[0][4:]), *ROWS[1:]]
     code, output, _ = run_import(tmp_path, bureau_workbook(tmp_path / "t.xlsx", rows))
-    assert code == 2 and "第3行" in output and "不是数字" in output
+    assert code == 2 and "工作表“评分表”第3行" in output and "不是数字" in output
 
 
 @pytest.mark.parametrize(
@@ -175,3 +177,47 @@ def test_import_reports_how_many_indicators_and_leaves(tmp_path: Path) -> None:
     nodes = framework.walk()
     leaves = sum(1 for node, _ in nodes if node.is_leaf)
     assert f"导入 {len(nodes)} 项指标（末级 {leaves} 项）" in " ".join(output.split())
+
+
+def test_imported_table_is_marked_imported_and_keeps_the_wording_verbatim(tmp_path: Path) -> None:
+    code, output, out = run_import(tmp_path, bureau_workbook(tmp_path / "表.xlsx"))
+    assert code == 0, output
+    framework = load_path(out).framework
+    assert framework is not None and framework.provenance == "imported"
+    criteria = {node.name: node.criteria for node, _ in framework.walk() if node.is_leaf}
+    assert criteria["结转结余情况"] == ROWS[6][5]
+    judged = next(node for node, _ in framework.walk() if node.name == "绩效目标合理性")
+    assert judged.rule is not None and judged.rule.default_full  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".et"])
+def test_old_formats_are_asked_to_be_saved_as_xlsx(tmp_path: Path, suffix: str) -> None:
+    old = tmp_path / f"表{suffix}"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    code, output, _ = run_import(tmp_path, old)
+    assert code == 2 and "另存为 .xlsx" in output
+
+
+def test_a_weight_column_per_level_and_several_sheets(tmp_path: Path) -> None:
+    book = Workbook()
+    first = book.active
+    first.title = "决策"
+    header = ["一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "评分标准"]
+    first.append(header)
+    first.append(["部门决策", 10, "目标", 10, "目标明确性", 5, "①已设置绩效目标，2分；②目标清晰可衡量，3分。"])
+    first.append([None, None, None, None, "目标合理性", 5, "由评价组综合评定。"])
+    first.merge_cells("A2:A3")
+    first.merge_cells("B2:B3")
+    second = book.create_sheet("绩效")
+    second.append(header)
+    second.append(["部门绩效", 5, "效益", 5, "满意度", 5, "满意度≥90%，计5分；80%（含）-90%，计3分；其他情况不得分。"])
+    book.save(tmp_path / "t.xlsx")
+    code, output, out = run_import(tmp_path, tmp_path / "t.xlsx")
+    assert code == 0, output
+    framework = load_path(out).framework
+    assert framework is not None
+    assert [(n.name, n.weight) for n in framework.indicators] == [("部门决策", 10), ("部门绩效", 5)]
+    rules = {node.name: node.rule.type for node, _ in framework.walk() if node.rule is not None}
+    assert rules == {"目标明确性": "checklist", "目标合理性": "judgement", "满意度": "bands"}
+    plain = " ".join(output.split())
+    assert "工作表“决策”第3行“目标合理性”" in plain and "“由评价组综合评定。”" in plain

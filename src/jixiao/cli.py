@@ -52,6 +52,7 @@ PROVENANCE_ZH = {
     "official": "正式发布",
     "reconstructed": "根据报告重构（评分规则非原文）",
     "example": "示例（分值或规则为推定，使用前请按本地通知核对）",
+    "imported": "由 Excel 导入（评分规则按评分标准文字识别，须经财政局确认后方为正式）",
 }
 SEVERITY_ZH = {
     Severity.ERROR: "[red]错误[/red]",
@@ -345,7 +346,9 @@ def framework_import(
     region: Annotated[str, typer.Option("--region", help="地区")] = "",
     year: Annotated[list[int] | None, typer.Option("--year", help="适用年度，可多次给出")] = None,
     outline: Annotated[str, typer.Option("--outline", help="报告提纲：zhanjiang 或 lechang")] = "zhanjiang",
-    provenance: Annotated[str, typer.Option("--provenance", help="official | reconstructed | example")] = "official",
+    provenance: Annotated[
+        str, typer.Option("--provenance", help="imported（默认）| official（财政局确认的正式评分表）| reconstructed | example")
+    ] = "imported",
     force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
 ) -> None:
     """把财政局的 .xlsx 评分表转换为 YAML：读出指标树、分值，并按评分标准的文字识别评分规则。"""
@@ -366,12 +369,14 @@ def framework_import(
         fail(error)
     count, leaves = _count(imported.document["indicators"])
     out.print(f"已从工作表“{esc(imported.sheet)}”导入 {count} 项指标（末级 {leaves} 项），写入 {esc(output)}")
-    if imported.unread:
-        names = esc("、".join(imported.unread))
-        err.print(
-            f"{SEVERITY_ZH[Severity.WARNING]} 以下 {len(imported.unread)} 项的评分标准未能识别为计算规则，"
-            f"已按“分级评判”（judgement）导入，请核对：{names}"
-        )
+    for unsure in imported.unsure:
+        err.print(f"{SEVERITY_ZH[Severity.WARNING]} {esc(unsure.message())}")
+    caveats = sum(1 for u in imported.unsure if u.note)
+    out.print(
+        f"末级指标 {leaves} 项：{imported.read} 项的评分标准已读为计算规则"
+        + (f"（其中 {caveats} 项请核对上述提示）" if caveats else "")
+        + f"，{len(imported.unread)} 项需人工评定。"
+    )
     print_issues(imported.loaded.issues)
     exit_for(imported.loaded.issues)
 

@@ -1,118 +1,305 @@
 """Read a scoring rule from its Chinese wording (评分标准), as bureaus write it in their tables.
 
-Each reader recognises one rule type in the exact phrasing seen in real tables (domain.md §5) and
-returns the `rule:` mapping of formats §1, or None. Wording no reader recognises becomes a
-`judgement` rule, and the importer says so. Patterns are data at the top of the module.
+Each reader recognises one rule form in the phrasing seen in real tables (domain.md §5,
+tests/data/criteria_corpus.yaml) and returns the `rule:` mapping of formats §1, or None.
+Wording no reader recognises becomes a `judgement` rule and the importer says so, quoting it;
+a reading that holds but leaves part of the wording to a person (a not-applicable clause, a
+base that the wording does not state) carries a ``note`` the importer shows as a warning.
+The text is first normalised (full-width punctuation, ≦, spaces); patterns are data at the top.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-NUM = r"(\d+(?:\.\d+)?)"
-CN_ONE = {"一": "1", "两": "2", "二": "2", "三": "3", "五": "5", "十": "10"}
+NUM = r"(-?\d+(?:\.\d+)?)"
+CN_NUM = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "五": "5", "十": "10"}
+STEP = r"(?P<step>[一二两三五十]|\d+(?:\.\d+)?)"
+NORMAL = str.maketrans(
+    {"（": "(", "）": ")", "，": ",", "；": ";", "：": ":", "％": "%", "≦": "≤", "≧": "≥", "＜": "<", "＞": ">",
+     "＝": "=", "－": "-", "—": "-", "～": "-", "~": "-", "、": "、", "。": ";", "．": "."}
+)  # fmt: skip
+SCORE = rf"(?:(?:计|得|给)?{NUM}分|(?P<zero>不得分|不计分|计0分|得0分|0分)|(?P<full>计满分|得满分|满分))"
+SEP = r"[;]"
 
-THRESHOLD = re.compile(
-    rf"以{NUM}%为标准.*?每(?P<side>超过|超出|高于|低于|少于)(?P<step>[一二三五十]|{NUM})个百分点(?:扣|减)(?P<per>{NUM[1:-1]})分"
+THRESHOLD_STEP = re.compile(
+    rf"每(?P<side>超过|超出|高于|增加|上升|低于|少于|下降|减少){STEP}(?:个)?百分点(?:扣|减)(?P<per>\d+(?:\.\d+)?)分"
 )
-BAND_RANGE = re.compile(rf"{NUM}%?[（(]含[)）]\s*[-—~～至到]\s*{NUM}%[^，,；;。]*?[，,]?\s*(?:计|得)?\s*{NUM}分")
-BAND_MIN = re.compile(rf"(?:≥|>=|不低于|达到){NUM}%[^，,；;。]*?[，,]?\s*(?:计|得)?\s*{NUM}分")
-BAND_BELOW = re.compile(rf"(?:低于|<|＜){NUM}%[^；;。]*?(?:不得分|计0分|得0分|(?:计|得)?\s*{NUM}分)")
-PROPORTIONAL = re.compile(r"按(?:完成|执行|实际)?(?:比例|比率)计(?:算)?(?:得)?分")
-PER_OCCURRENCE = re.compile(rf"每(?:出现|发现|发生)?(?:一|1)(?:例|次|项|个|起|处)[^；;。]*?(?:扣|减){NUM}分")
-CHECKLIST_ITEM = re.compile(rf"([①②③④⑤⑥⑦⑧⑨⑩])([^①②③④⑤⑥⑦⑧⑨⑩]+?)[，,]\s*{NUM}分")
-OPTION = re.compile(rf"^(.+?)[，,]\s*(?:计|得)?\s*(?:{NUM}分|(不得分)|计0分)$")
-YES_NO = re.compile(
-    r"^(?:是|符合|已|有)[^；;]*?[，,]\s*(?:计|得)?\s*\d+(?:\.\d+)?分[；;。]\s*(?:否|不符合|未|无)[^；;]*?(?:不得分|计0分)"
+STANDARD = re.compile(rf"以{NUM}%?为标准|(?P<op>≤|<=|≥|>=){NUM}%?,?(?:计|得)")
+CEIL = re.compile(r"不足(?:一|1)个?(?:百分点)?(?:的)?按(?:一|1)个?(?:百分点)?(?:计|算)")
+PROPORTIONAL = re.compile(
+    r"按(?:完成|执行|实际|[^,;]{0,8}?率|覆盖|完成率)?(?:比例|比率)?(?:计|得)(?:算)?(?:得)?分|按比例(?:计|得)分"
 )
+PRODUCT = re.compile(rf"得分=[^,;×*]{{1,10}}率[×*]{NUM}分|得分=[^,;×*]{{1,10}}[×*]分值")
+FULL_AT = re.compile(rf"(?:达到|≥|>=|不低于){NUM}%(?:\(含\))?(?:及)?(?:以上)?(?:的)?,?(?:计|得)满分|{NUM}%(?:\(含\))?(?:及)?以上(?:的)?,?(?:计|得)满分")
+PER_OCCURRENCE = re.compile(
+    rf"(?:每|发现|出现)(?:出现|发现|发生|有)?(?:一|1)(?:例|次|项|个|起|处|笔)[^;]*?(?:扣|减){NUM}分"
+)
+ITEM_MARK = r"(?:[①②③④⑤⑥⑦⑧⑨⑩]|(?<![\d.])\d{1,2}[.、](?!\d)|\(\d{1,2}\))"
+CHECK_ITEM = re.compile(
+    rf"({ITEM_MARK})(?P<text>.+?)(?:,|:)?(?:\((?P<p1>\d+(?:\.\d+)?)分\)|(?:计|得)?(?P<p2>\d+(?:\.\d+)?)分)(?=[;,]|{ITEM_MARK}|$)"
+)
+OTHERWISE = re.compile(r"^(?:其他|其它|其余)(?:情况|情形)?(?:的)?,?(?:不得分|计0分|得0分)$")
+DEDUCT = re.compile(rf"^(.+?),?(?:扣|减){NUM}分$")
+OPTION = re.compile(rf"^(.+?),?{SCORE}$")
+FULL_ELSE_ZERO = re.compile(
+    r"^(.+?),?(?:(?:计|得)\d+(?:\.\d+)?分|计满分|得满分)[;,](?:否则|否|未|不|没有|无|其他|其它|若未|如未)[^;]*?(?:不得分|计0分|得0分|0分)$"
+)
+DISCRETION = re.compile(r"^(.*?),?(?:(?:计|得)\d+(?:\.\d+)?分|计满分|得满分);?(?:否则|不符合|未)?[^;]*?酌情(?:扣|减|给)分$")
+NOT_APPLICABLE = re.compile(r"(?:无|没有)[^;]{0,20}?(?:的|者)?,?(?:本项|该项)?(?:得满分|计满分|不考核|不参与|调整至|调至)")
+ALTERNATIVES = re.compile(r"二者择其一|两者择其一|二选一|择一")
+BAND_SEGMENT_COND = (
+    (re.compile(rf"^(?:[^\d<>≤≥=]*?)(?:≥|>=|不低于|达到){NUM}%?(?:\(含\))?(?:以上|及以上)?(?:的)?$"), "min_in"),
+    (re.compile(rf"^(?:[^\d<>≤≥=]*?){NUM}%?\(含\)(?:以上|及以上)(?:的)?$"), "min_in"),
+    (re.compile(rf"^(?:[^\d<>≤≥=]*?)(?:>|大于|高于|超过){NUM}%?(?:的)?$"), "min_ex"),
+    (re.compile(rf"^(?:[^\d<>≤≥=]*?){NUM}%?(?P<lo>\(含\))?-{NUM}%?(?P<hi>\(含\))?(?:之间)?(?:的)?$"), "range"),
+    (re.compile(rf"^(?:[^\d<>≤≥=]*?)(?:<|低于|小于|不足){NUM}%?(?:的)?$"), "max_ex"),
+    (re.compile(rf"^(?:[^\d<>≤≥=]*?)(?:≤|<=|不高于|不超过){NUM}%?(?:\(含\))?(?:以下)?(?:的)?$"), "max_in"),
+    (re.compile(rf"^(?:[^\d<>≤≥=]*?)(?:=|为|等于){NUM}%?(?:的)?$"), "equal"),
+)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The rule the wording states; ``recognised`` False means judgement by a person; ``note``
+    says what of the wording the rule leaves to a person (shown as a warning)."""
+
+    rule: dict[str, Any]
+    recognised: bool
+    note: str = ""
+
+
+def normalise(text: str) -> str:
+    """The wording with half-width punctuation, no spaces, and 。 as a clause end (;)."""
+    compact = re.sub(r"\s+", "", text.translate(NORMAL))
+    return re.sub(r";+", ";", compact).strip(";")
 
 
 def _n(text: str) -> Decimal:
-    return Decimal(CN_ONE.get(text, text))
+    return Decimal(CN_NUM.get(text, text))
 
 
-def _threshold(text: str, weight: Decimal) -> dict[str, Any] | None:
-    m = THRESHOLD.search(text)
-    if m is None:
+def _score(m: re.Match[str], weight: Decimal, group: int = 1) -> Decimal | None:
+    if m["zero"]:
+        return Decimal(0)
+    if m["full"]:
+        return weight
+    return Decimal(m[group])
+
+
+def _threshold(text: str, weight: Decimal) -> Reading | None:
+    step = THRESHOLD_STEP.search(text)
+    if step is None:
         return None
-    upper = m["side"] in ("超过", "超出", "高于")
+    standard = STANDARD.search(text[: step.start()])
+    if standard is None:
+        return None
+    value = Decimal(standard[1] if standard[1] is not None else standard[3])
+    upper = step["side"] in ("超过", "超出", "高于", "增加", "上升")
     rule: dict[str, Any] = {
         "type": "threshold",
-        "standard": Decimal(m[1]),
+        "standard": value,
         "direction": "max" if upper else "min",
-        "per": Decimal(m["per"]),
+        "per": Decimal(step["per"]),
     }
-    step = _n(m["step"])
-    if step != 1:
-        rule["step"] = step
-    if "不足一个百分点按一个" in text or "不足1个百分点按1个" in text:
+    if _n(step["step"]) != 1:
+        rule["step"] = _n(step["step"])
+    if CEIL.search(text):
         rule["steps"] = "ceil"
-    return rule
+    return Reading(rule, True, _na_note(text))
 
 
-def _bands(text: str, weight: Decimal) -> dict[str, Any] | None:
+def _band_condition(cond: str) -> dict[str, Any] | None:
+    for pattern, kind in BAND_SEGMENT_COND:
+        m = pattern.match(cond)
+        if m is None:
+            continue
+        if kind == "range":
+            low, high = Decimal(m[1]), Decimal(m[3])
+            if low >= high:
+                return None
+            # "80%(含)-90%" includes its lower end; "0-10%(含)" its upper; bare "a-b" reads as [a, b)
+            high_in = bool(m["hi"]) and not m["lo"]
+            return {"min": low, "max": high, "min_inclusive": not high_in, "max_inclusive": high_in}
+        value = Decimal(m[1])
+        return {
+            "min_in": {"min": value},
+            "min_ex": {"min": value, "min_inclusive": False},
+            "max_ex": {"max": value, "max_inclusive": False},
+            "max_in": {"max": value},
+            "equal": {"min": value, "max": value},
+        }[kind]
+    return None
+
+
+def _band_segments(text: str, weight: Decimal) -> list[dict[str, Any]] | None:
     bands: list[dict[str, Any]] = []
-    for m in BAND_MIN.finditer(text):
-        bands.append({"min": Decimal(m[1]), "score": Decimal(m[2])})
-    for m in BAND_RANGE.finditer(text):
-        bands.append({"min": Decimal(m[1]), "max": Decimal(m[2]), "max_inclusive": False, "score": Decimal(m[3])})
-    for m in BAND_BELOW.finditer(text):
-        bands.append({"max": Decimal(m[1]), "max_inclusive": False, "score": Decimal(m[2] or 0)})
-    if len(bands) < 2:
+    for segment in (s for s in re.split(SEP, text) if s):
+        if OTHERWISE.match(segment):
+            bands.append({"score": Decimal(0)})
+            continue
+        m = re.match(rf"^(.+?),?{SCORE}$", segment)
+        if m is None:
+            return None
+        band = _band_condition(m[1].rstrip(","))
+        score = _score(m, weight, 2)
+        if band is None or score is None:
+            return None
+        bands.append({**band, "score": score})
+    return bands
+
+
+def _closes(bands: list[dict[str, Any]]) -> bool:
+    """Whether the bands, in order, cover the line without overlap (so the reading is whole)."""
+    bounded = [b for b in bands if "min" in b or "max" in b]
+    if len(bands) - len(bounded) > 1 or (len(bounded) < len(bands) and "min" in bands[-1] or "max" in bands[-1]):
+        return False
+    ordered = sorted(bounded, key=lambda b: b.get("min", Decimal("-1e18")))
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if "max" not in a or "min" not in b or a["max"] != b["min"]:
+            return False
+        if a.get("max_inclusive", True) == b.get("min_inclusive", True):
+            return False
+    return True
+
+
+def _bands(text: str, weight: Decimal) -> Reading | None:
+    scoring, _, rest = text.partition("未开展")
+    bands = _band_segments(_strip_na(scoring), weight)
+    if not bands or len(bands) < 2 or any(b["score"] > weight for b in bands):
         return None
-    bands.sort(key=lambda b: b.get("min", Decimal("-1e9")), reverse=True)
-    return {"type": "bands", "bands": bands}
+    for band in bands:  # inclusive is the default of formats §1: written only when false
+        for key in ("min_inclusive", "max_inclusive"):
+            if band.get(key) is True:
+                del band[key]
+    note = _na_note(text) or (f"“未开展{rest.split(';')[0]}”的情形须人工判断" if rest else "")
+    if not _closes(bands):
+        return Reading({"type": "bands", "bands": bands}, True, note or "各档之间有空档或重叠，请核对各档边界")
+    return Reading({"type": "bands", "bands": bands}, True, note)
 
 
-def _proportional(text: str, weight: Decimal) -> dict[str, Any] | None:
-    return {"type": "proportional", "target": Decimal(100)} if PROPORTIONAL.search(text) else None
+def _proportional(text: str, weight: Decimal) -> Reading | None:
+    if not (PROPORTIONAL.search(text) or PRODUCT.search(text)):
+        return None
+    full = FULL_AT.search(text)
+    if full is not None:
+        target = Decimal(full[1] or full[2])
+        note = (
+            f"达到{target}%计满分、低于时按比例计分：已按“实际值÷{target}%×分值”读取；"
+            f"如比例的基数是100%，请改为分档或人工评定"
+        )
+        return Reading({"type": "proportional", "target": target}, True, note if target != 100 else _na_note(text))
+    if re.search(r"\d+(?:\.\d+)?%", text) and not PRODUCT.search(text):
+        return None  # a percentage the rule would not use: leave to a person
+    return Reading({"type": "proportional", "target": Decimal(100)}, True, _na_note(text))
 
 
-def _per_occurrence(text: str, weight: Decimal) -> dict[str, Any] | None:
+def _per_occurrence(text: str, weight: Decimal) -> Reading | None:
     m = PER_OCCURRENCE.search(text)
-    return {"type": "per_occurrence", "per": Decimal(m[1])} if m else None
-
-
-def _checklist(text: str, weight: Decimal) -> dict[str, Any] | None:
-    items = [{"text": m[2].strip(" ；;。"), "points": Decimal(m[3])} for m in CHECKLIST_ITEM.finditer(text)]
-    if len(items) < 2 or sum(i["points"] for i in items) < weight:
+    if m is None or CHECK_ITEM.search(text):
         return None
-    return {"type": "checklist", "items": items}
+    return Reading({"type": "per_occurrence", "per": Decimal(m[1])}, True, _na_note(text))
 
 
-def _yes_no(text: str, weight: Decimal) -> dict[str, Any] | None:
-    return {"type": "yes_no"} if YES_NO.search(text.strip()) else None
-
-
-def _categorical(text: str, weight: Decimal) -> dict[str, Any] | None:
-    matches = [OPTION.match(part) for part in re.split(r"[；;。]", text) if part.strip()]
-    if not matches or None in matches:
+def _checklist(text: str, weight: Decimal) -> Reading | None:
+    items = [
+        {"text": m["text"].strip(" ;,。:"), "points": Decimal(m["p1"] or m["p2"])} for m in CHECK_ITEM.finditer(text)
+    ]
+    if len(items) < 2:
         return None
-    options = [{"text": m[1].strip(), "score": Decimal(m[2] or 0)} for m in matches if m is not None]
-    if len(options) < 2 or any(o["score"] > weight for o in options) or "%" in text:
+    total = sum((i["points"] for i in items), Decimal(0))
+    if total < weight or any(not i["text"] for i in items):
         return None
-    return {"type": "categorical", "options": options}
+    note = "" if total == weight else f"各项分数合计{total}分，超过分值{weight}分（满分为止）"
+    return Reading({"type": "checklist", "items": items}, True, note or _na_note(text))
 
 
-READERS: tuple[Callable[[str, Decimal], dict[str, Any] | None], ...] = (
+def _yes_no(text: str, weight: Decimal) -> Reading | None:
+    if FULL_ELSE_ZERO.match(text) is None or "%" in text:
+        return None
+    m = re.search(r"(?:计|得)(\d+(?:\.\d+)?)分", text.split(";")[0])
+    if m is not None and Decimal(m[1]) != weight:
+        return None
+    return Reading({"type": "yes_no"}, True)
+
+
+def _discretion(text: str, weight: Decimal) -> Reading | None:
+    m = DISCRETION.match(text)
+    if m is None:
+        return None
+    points = re.search(r"(?:计|得)(\d+(?:\.\d+)?)分", text)
+    if points is not None and Decimal(points[1]) != weight:
+        return None
+    return Reading({"type": "judgement", "default": "full_marks"}, True)
+
+
+def _options(text: str, weight: Decimal) -> Reading | None:
+    """Options each with a score ("无结余,3分;…不得分") or each a deduction ("…扣8分;…扣5分")."""
+    segments = [s for s in re.split(SEP, _strip_na(text)) if s]
+    if len(segments) < 2 or "%" in text or "每" in text:
+        return None
+    deductions = [DEDUCT.match(s) for s in segments]
+    if all(deductions):
+        options = [{"text": "无上述情形", "score": weight}]
+        options += [{"text": m[1], "score": max(weight - Decimal(m[2]), Decimal(0))} for m in deductions if m]
+        return Reading({"type": "categorical", "options": options}, True, _na_note(text))
+    options = []
+    for segment in segments:
+        if OTHERWISE.match(segment):
+            options.append({"text": "其他情况", "score": Decimal(0)})
+            continue
+        m = OPTION.match(segment)
+        score = _score(m, weight, 2) if m is not None else None
+        if m is None or score is None or score > weight:
+            return None
+        options.append({"text": m[1].rstrip(","), "score": score})
+    if not any(o["score"] == weight for o in options):
+        return None
+    return Reading({"type": "categorical", "options": options}, True, _na_note(text))
+
+
+def _strip_na(text: str) -> str:
+    """The wording without its not-applicable clause (read into a note instead)."""
+    return ";".join(s for s in text.split(";") if not NOT_APPLICABLE.search(s))
+
+
+def _na_note(text: str) -> str:
+    clause = next((s for s in text.split(";") if NOT_APPLICABLE.search(s)), "")
+    return f"不适用的情形“{clause}”须在 not_applicable 中设定" if clause else ""
+
+
+READERS: tuple[Callable[[str, Decimal], Reading | None], ...] = (
     _threshold,
     _checklist,
     _bands,
     _per_occurrence,
     _proportional,
+    _discretion,
     _yes_no,
-    _categorical,
+    _options,
 )
+
+
+def read_criteria(text: str, weight: Decimal) -> Reading:
+    """The rule the wording states, or a judgement that is not recognised."""
+    compact = normalise(text)
+    for reader in READERS:
+        reading = reader(compact, weight)
+        if reading is not None:
+            return reading
+    return Reading({"type": "judgement"}, False)
 
 
 def rule_from_text(text: str, weight: Decimal) -> tuple[dict[str, Any], bool]:
     """The rule the wording states, and whether it was recognised (else a judgement rule)."""
-    compact = re.sub(r"\s+", "", text.replace("（", "(").replace("）", ")")).replace("(", "（").replace(")", "）")
-    for reader in READERS:
-        rule = reader(compact, weight)
-        if rule is not None:
-            return rule, True
-    return {"type": "judgement"}, False
+    reading = read_criteria(text, weight)
+    return reading.rule, reading.recognised
+
+
+def names_alternatives(text: str) -> bool:
+    """Whether the wording marks its indicator as one of two to choose from ("二者择其一")."""
+    return ALTERNATIVES.search(normalise(text)) is not None

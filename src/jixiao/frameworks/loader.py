@@ -46,7 +46,7 @@ TOP_KEYS = (
     "fields",
     "notes",
 )
-PROVENANCES = ("official", "reconstructed", "example")
+PROVENANCES = ("official", "reconstructed", "example", "imported")
 OUTLINES = ("zhanjiang", "lechang")
 _TABLE_ID = re.compile(r"^[a-z0-9-]+$")
 _FIELD_ID = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..core.errors import UnusableInput
 from ..core.numbers import in_range, to_decimal
-from .criteria_zh import rule_from_text
+from .criteria_zh import names_alternatives, read_criteria
 from .loader import FORMAT, Loaded, load_document
 from .yamlio import loads
 
@@ -28,7 +28,8 @@ HEADERS = {
     "criteria": ("评分标准", "评分细则", "评分依据", "评分办法", "评价标准"),
 }
 WEIGHT_IN_NAME = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
-TOTAL_ROW = re.compile(r"^(合计|总计|总分|小计)")
+TOTAL_ROW = re.compile(r"^(合计|总计|总分|小计|指标得分合计|加分项|减分项|等级)")
+OLD_FORMATS = (".xls", ".et", ".wps", ".ods")
 
 
 class TableImportError(UnusableInput):
@@ -41,40 +42,72 @@ class _Node:
     weight: Decimal | None = None
     definition: str = ""
     criteria: str = ""
+    where: str = ""
     children: dict[str, _Node] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Unsure:
+    """A leaf whose 评分标准 needs a person: its name, place (sheet and Excel row) and wording,
+    and why (``note``: empty when the wording was not read at all)."""
+
+    name: str
+    where: str
+    criteria: str
+    note: str = ""
+
+    def message(self) -> str:
+        """The warning shown to the user, quoting the sentence."""
+        quote = f"“{self.criteria}”" if self.criteria else "（评分标准为空）"
+        if self.note:
+            return f"{self.where}“{self.name}”：评分标准{quote}已读为计算规则，但{self.note}"
+        return f"{self.where}“{self.name}”：评分标准{quote}未能识别为计算规则，已按人工评定（judgement）导入，请核对"
 
 
 @dataclass
 class Imported:
-    """The table document, its validation, and the leaves whose rule was not recognised."""
+    """The table document, its validation, the leaves whose rule was not recognised (``unsure``
+    lists them and the readings with a caveat), and the leaves read as rules."""
 
     document: dict[str, Any]
     loaded: Loaded
     unread: list[str]
     sheet: str
+    unsure: list[Unsure] = field(default_factory=list)
+    read: int = 0
 
 
 def _text(value: object) -> str:
     return "" if value is None else re.sub(r"\s+", " ", str(value)).strip()
 
 
-def _columns(header: list[str]) -> dict[str, int | list[int]] | None:
+def _columns(header: list[str]) -> dict[str, Any] | None:
     clean = [re.sub(r"\s", "", h) for h in header]
     levels = [next((i for i, h in enumerate(clean) if h in names), -1) for names in HEADERS["level"]]
     levels = [i for i in levels if i >= 0]
-    found: dict[str, int | list[int]] = {"level": levels}
+    found: dict[str, Any] = {"level": levels}
     for key in ("weight", "definition", "criteria"):
-        found[key] = next((i for i, h in enumerate(clean) if h in HEADERS[key]), -1)  # type: ignore[arg-type]
+        found[key] = next((i for i, h in enumerate(clean) if h in HEADERS[key]), -1)
+    weights = [i for i, h in enumerate(clean) if h in HEADERS["weight"]]
+    # a 分值 column after each level (一级指标 | 分值 | 二级指标 | 分值 …): each level's own weight
+    if len(weights) > 1 and len(weights) == len(levels):
+        found["level_weights"] = weights
+        found["weight"] = weights[-1]
     return found if levels and found["weight"] != -1 else None
 
 
-def _find_table(book: Any) -> tuple[Any, int, dict[str, Any]]:
+def _find_tables(book: Any) -> list[tuple[Any, int, dict[str, Any]]]:
+    """Every sheet with a table header (a table may be spread over several sheets)."""
+    found = []
     for sheet in book.worksheets:
         for r, row in enumerate(sheet.iter_rows(min_row=1, max_row=12, values_only=True), start=1):
             columns = _columns([_text(v) for v in row])
             if columns is not None:
-                return sheet, r, columns
-    raise TableImportError("没有找到评分表：应有一行表头，包含“一级指标/二级指标/三级指标”和“分值”等列")
+                found.append((sheet, r, columns))
+                break
+    if not found:
+        raise TableImportError("没有找到评分表：应有一行表头，包含“一级指标/二级指标/三级指标”和“分值”等列")
+    return found
 
 
 def _weight(value: object, where: str) -> Decimal | None:
@@ -100,13 +133,29 @@ def _split_name(raw: str) -> tuple[str, Decimal | None]:
     return raw[: match.start()].strip(), Decimal(match[1])
 
 
-def _rows(
-    sheet: Any, header_row: int, columns: dict[str, Any]
-) -> list[tuple[list[str], Decimal | None, str, str, str]]:
-    rows = []
+Row = tuple[list[str], list[Decimal | None], Decimal | None, str, str, str]
+
+
+def _merged_values(sheet: Any) -> dict[tuple[int, int], object]:
+    """The value of every cell inside a merged range (openpyxl leaves all but the first empty)."""
+    values: dict[tuple[int, int], object] = {}
+    for merged in getattr(sheet, "merged_cells", None) and sheet.merged_cells.ranges or ():
+        value = sheet.cell(merged.min_row, merged.min_col).value
+        for r in range(merged.min_row, merged.max_row + 1):
+            for c in range(merged.min_col, merged.max_col + 1):
+                values[(r, c)] = value
+    return values
+
+
+def _rows(sheet: Any, header_row: int, columns: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
     carried: list[str] = [""] * len(columns["level"])
+    merged = _merged_values(sheet)
+    level_weights: list[int] = columns.get("level_weights", [])
     for r, row in enumerate(sheet.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
-        cells = [_text(v) for v in row]
+        raw = [merged.get((r, c + 1), v) if v is None else v for c, v in enumerate(row)]
+        cells = [_text(v) for v in raw]
+        where = f"工作表“{sheet.title}”第{r}行"
         names = [cells[i] if i < len(cells) else "" for i in columns["level"]]
         if TOTAL_ROW.match(next((n for n in names if n), "")):
             break
@@ -116,38 +165,47 @@ def _rows(
         carried = [names[i] or (carried[i] if i < deepest else "") for i in range(len(names))]
         path = [n for n in carried[: deepest + 1] if n]
         weight, definition, criteria = (_cell(cells, columns[key]) for key in ("weight", "definition", "criteria"))
-        rows.append((path, _weight(weight, f"第{r}行"), definition, criteria, f"第{r}行"))
+        levels = [_weight(_cell(cells, i), where) for i in level_weights[: deepest + 1]]
+        rows.append((path, levels, _weight(weight, where), definition, criteria, where))
     return rows
 
 
-def _tree(rows: list[tuple[list[str], Decimal | None, str, str, str]]) -> dict[str, _Node]:
+def _tree(rows: list[Row]) -> dict[str, _Node]:
     top: dict[str, _Node] = {}
-    for path, weight, definition, criteria, _ in rows:
+    for path, levels, weight, definition, criteria, where in rows:
         level = top
         node = None
-        for raw in path:
+        for depth, raw in enumerate(path):
             name, in_name = _split_name(raw)
-            node = level.setdefault(name, _Node(name))
-            node.weight = node.weight if node.weight is not None else in_name
+            node = level.setdefault(name, _Node(name, where=where))
+            stated = levels[depth] if depth < len(levels) else None
+            node.weight = node.weight if node.weight is not None else (stated if stated is not None else in_name)
             level = node.children
         assert node is not None
         node.weight = weight if weight is not None else node.weight
         node.definition, node.criteria = definition or node.definition, criteria or node.criteria
+        node.where = where
     return top
 
 
-def _indicator(node: _Node, node_id: str, unread: list[str]) -> dict[str, Any]:
+def _indicator(node: _Node, node_id: str, unsure: list[Unsure]) -> dict[str, Any]:
     out: dict[str, Any] = {"id": node_id, "name": node.name}
     if node.children:
-        children = [_indicator(c, f"{node_id}.{i}", unread) for i, c in enumerate(node.children.values(), 1)]
-        out["weight"] = node.weight if node.weight is not None else sum((c["weight"] for c in children), Decimal(0))
+        children = [_indicator(c, f"{node_id}.{i}", unsure) for i, c in enumerate(node.children.values(), 1)]
+        alternatives = len(children) == 2 and all(
+            names_alternatives(c.criteria + c.definition + c.name) for c in node.children.values()
+        )
+        total = children[0]["weight"] if alternatives else sum((c["weight"] for c in children), Decimal(0))
+        out["weight"] = node.weight if node.weight is not None else total
+        if alternatives:
+            out["alternatives"] = True
         out["children"] = children
     else:
         out["weight"] = node.weight if node.weight is not None else Decimal(0)
-        rule, recognised = rule_from_text(node.criteria, out["weight"])
-        if not recognised:
-            unread.append(node.name)
-        out["rule"] = rule
+        reading = read_criteria(node.criteria, out["weight"])
+        if not reading.recognised or reading.note:
+            unsure.append(Unsure(node.name, node.where, node.criteria, reading.note))
+        out["rule"] = reading.rule
     for key in ("definition", "criteria"):
         if getattr(node, key):
             out[key] = getattr(node, key)
@@ -158,27 +216,39 @@ def import_xlsx(path: Path, meta: dict[str, Any]) -> Imported:
     """Read ``path`` into a table document with ``meta`` (id, name, issuer, …); validate it."""
     from openpyxl import load_workbook
 
+    if path.suffix.lower() in OLD_FORMATS:
+        raise TableImportError(f"{path}：不支持 {path.suffix} 格式，请在 Excel 或 WPS 中另存为 .xlsx 后再导入")
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(path, data_only=True)
     except Exception as error:  # openpyxl raises many types for files that are not workbooks
-        raise TableImportError(f"{path}：无法作为 .xlsx 工作簿打开（{type(error).__name__}）") from error
+        raise TableImportError(
+            f"{path}：无法作为 .xlsx 工作簿打开（{type(error).__name__}）；如为 .xls 或 .et 文件，请另存为 .xlsx"
+        ) from error
     try:
-        sheet, header_row, columns = _find_table(book)
-        rows = _rows(sheet, header_row, columns)
+        tables = _find_tables(book)
+        rows = [row for sheet, header_row, columns in tables for row in _rows(sheet, header_row, columns)]
     except TableImportError as error:
         raise TableImportError(f"{path}：{error.message}") from error
     except Exception as error:  # a damaged sheet: openpyxl's XML parser raises many types while reading rows
         raise TableImportError(f"{path}：工作表已损坏，无法读取（{type(error).__name__}）") from error
-    unread: list[str] = []
-    indicators = [_indicator(n, f"i{i}", unread) for i, n in enumerate(_tree(rows).values(), 1)]
+    unsure: list[Unsure] = []
+    indicators = [_indicator(n, f"i{i}", unsure) for i, n in enumerate(_tree(rows).values(), 1)]
     document: dict[str, Any] = {
         "format": FORMAT,
         **meta,
         "total": sum((i["weight"] for i in indicators), Decimal(0)),
         "indicators": indicators,
     }
+    leaves = _leaf_count(indicators)
+    unread = [u for u in unsure if not u.note]
+    sheets = "、".join(sheet.title for sheet, _, _ in tables)
     # validate exactly what will be written, so the YAML file and this result share one hash
-    return Imported(document, load_document(loads(to_yaml(document)), str(path)), unread, sheet.title)
+    loaded = load_document(loads(to_yaml(document)), str(path))
+    return Imported(document, loaded, [u.name for u in unread], sheets, unsure, leaves - len(unread))
+
+
+def _leaf_count(nodes: list[dict[str, Any]]) -> int:
+    return sum(_leaf_count(n["children"]) if "children" in n else 1 for n in nodes)
 
 
 def to_yaml(document: dict[str, Any]) -> str:
