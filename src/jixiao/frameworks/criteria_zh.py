@@ -183,8 +183,8 @@ def _bands(text: str, weight: Decimal) -> Reading | None:
 
 
 def _proportional(text: str, weight: Decimal) -> Reading | None:
-    if not (PROPORTIONAL.search(text) or PRODUCT.search(text)):
-        return None
+    if not (PROPORTIONAL.search(text) or PRODUCT.search(text)) or ALTERNATIVES.search(text):
+        return None  # of two alternatives the target is each one's own (年度工作目标): for a person
     full = FULL_AT.search(text)
     if full is not None:
         target = Decimal(full[1] or full[2])
@@ -200,7 +200,7 @@ def _proportional(text: str, weight: Decimal) -> Reading | None:
 
 def _per_occurrence(text: str, weight: Decimal) -> Reading | None:
     m = PER_OCCURRENCE.search(text)
-    if m is None or CHECK_ITEM.search(text):
+    if m is None:
         return None
     return Reading({"type": "per_occurrence", "per": Decimal(m[1])}, True, _na_note(text))
 
