@@ -390,6 +390,48 @@ def _count(nodes: list[dict[str, Any]]) -> tuple[int, int]:
     return count, leaves
 
 
+@framework_app.command("test")
+def framework_test(
+    table: Annotated[str, typer.Argument(help="内置评分表编号或 YAML 文件路径")],
+    cases_file: Annotated[Path, typer.Argument(help="测试用例文件（format: jixiao/cases@1，见 docs/tables.md）")],
+) -> None:
+    """运行评分表的测试用例：逐一评分并与期望的得分、总分、等级比较，发布评分表前自查。"""
+    from .frameworks import cases
+
+    loaded = _load(table)
+    fw = loaded.framework
+    if fw is None:
+        print_issues(loaded.issues)
+        exit_for(loaded.issues, "评分表无法使用")
+        return
+    try:
+        found = cases.load_cases(cases_file)
+    except JixiaoError as error:
+        fail(error)
+    if any(c.table != fw.id for c in found):
+        err.print(
+            f"{SEVERITY_ZH[Severity.WARNING]} 用例文件写的评分表是“{esc(found[0].table)}”，"
+            f"此处按“{esc(fw.id)}”运行"
+        )
+    engine = scoring.engine_for(fw)
+    failed = 0
+    for case in found:
+        problems = cases.check_case(case, cases.score_case(case, fw, engine))
+        failed += bool(problems)
+        mark = "[red]未通过[/red]" if problems else "[green]通过[/green]"
+        out.print(f"{mark} {esc(case.name)}")
+        for problem in problems:
+            out.print(f"    {esc(problem)}")
+    leaves = {node.id for node, _ in fw.walk() if node.is_leaf}
+    covered = {str(i) for c in found for i in (c.expect.get("indicators") or {})}
+    missing = sorted(leaves - covered)
+    out.print(f"共 {len(found)} 个用例：通过 {len(found) - failed} 个，未通过 {failed} 个。")
+    if missing:
+        err.print(f"{SEVERITY_ZH[Severity.WARNING]} 以下末级指标没有用例检查：{esc('、'.join(missing))}")
+    if failed:
+        raise typer.Exit(1)
+
+
 @framework_app.command("list")
 def framework_list() -> None:
     """列出内置评分表。"""
