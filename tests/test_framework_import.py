@@ -221,3 +221,17 @@ def test_a_weight_column_per_level_and_several_sheets(tmp_path: Path) -> None:
     assert rules == {"目标明确性": "checklist", "目标合理性": "judgement", "满意度": "bands"}
     plain = " ".join(output.split())
     assert "工作表“决策”第3行“目标合理性”" in plain and "“由评价组综合评定。”" in plain
+
+
+@pytest.mark.parametrize("name", ["   ", "\u200b", "\u3000"])
+def test_a_blank_indicator_name_is_refused_clearly(name: str) -> None:
+    from jixiao.frameworks.loader import load_document
+
+    leaf = {"id": "a", "name": name, "weight": 100, "rule": {"type": "judgement"}}
+    document = {
+        "format": "jixiao/framework@1", "id": "t", "version": 1, "name": "表", "provenance": "example",
+        "source": "测试", "total": 100, "indicators": [leaf],
+    }  # fmt: skip
+    loaded = load_document(document, "t.yaml")
+    blank = [i for i in loaded.issues if i.code == "key-missing" and "空白" in i.message]
+    assert blank and 'indicators["a"].name' in blank[0].message and "空白" in blank[0].message

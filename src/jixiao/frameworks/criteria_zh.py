@@ -122,7 +122,7 @@ def _band_condition(cond: str) -> dict[str, Any] | None:
             low, high = Decimal(m[1]), Decimal(m[3])
             if low >= high:
                 return None
-            # "80%(含)-90%" includes its lower end; "0-10%(含)" its upper; bare "a-b" reads as [a, b)
+            # "80%(含)-90%" includes its lower end; "0-10%(含)" its upper; a bare range includes its lower end only
             high_in = bool(m["hi"]) and not m["lo"]
             return {"min": low, "max": high, "min_inclusive": not high_in, "max_inclusive": high_in}
         value = Decimal(m[1])

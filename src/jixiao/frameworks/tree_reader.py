@@ -16,7 +16,7 @@ from ..core.model import (
 )
 from ..core.numbers import ZERO, fmt_points
 from ..core.plan import NEEDS_VALUE
-from .reading import Reader, key_path
+from .reading import Reader, is_blank, key_path
 from .rules_reader import read_rule
 
 NODE_KEYS = (
@@ -72,8 +72,14 @@ def read_node(r: Reader, raw: Any, index_path: str) -> Indicator | None:
         k: r.get(node, k, path, "text", default="")
         for k in ("name", "definition", "criteria", "source", "formula_text", "unit")
     }
-    if not text["name"]:
+    if "name" not in node or node["name"] is None:
         r.error("key-missing", key_path(path, "name"), f"缺少必填项 {key_path(path, 'name')}")
+    elif is_blank(text["name"]):
+        r.error(
+            "key-missing",
+            key_path(path, "name"),
+            f"{key_path(path, 'name')} 为空白（只有空格或不可见字符）：指标名称会印在评分表和报告中，请填写",
+        )
     has_children, has_rule = "children" in node, "rule" in node
     if has_children == has_rule:
         r.error("key-missing", path, f"{path} 须有 children（中间指标）或 rule（末级指标）之一，且只能有一个")
