@@ -235,3 +235,33 @@ def test_a_blank_indicator_name_is_refused_clearly(name: str) -> None:
     loaded = load_document(document, "t.yaml")
     blank = [i for i in loaded.issues if i.code == "key-missing" and "空白" in i.message]
     assert blank and 'indicators["a"].name' in blank[0].message and "空白" in blank[0].message
+
+
+def test_jixiaos_own_score_sheet_reimports_to_the_same_table(tmp_path: Path) -> None:
+    from jixiao.services.scoring import load_table
+
+    examples = Path(__file__).parent.parent / "examples" / "lechang-2023.yaml"
+    made = runner.invoke(app, ["tables", str(examples), "-o", str(tmp_path / "t.xlsx")])
+    assert made.exit_code == 0, made.output
+    code, output, out = run_import(tmp_path, tmp_path / "t.xlsx")
+    assert code == 0, output
+    assert "按原表导入" in " ".join(output.split())
+    table = load_table("lechang-2023").framework
+    again = load_path(out).framework
+    assert table is not None and again is not None and again.sha256 == table.sha256
+
+
+def test_an_edited_own_sheet_is_read_from_its_wording(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    examples = Path(__file__).parent.parent / "examples" / "lechang-2023.yaml"
+    runner.invoke(app, ["tables", str(examples), "-o", str(tmp_path / "t.xlsx")])
+    book = load_workbook(tmp_path / "t.xlsx")
+    sheet = book["评分表"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 3).value == "资金下达合法性")
+    sheet.cell(row, 3).value = "资金下达合规性"  # the bureau renamed an indicator
+    book.save(tmp_path / "edited.xlsx")
+    code, output, out = run_import(tmp_path, tmp_path / "edited.xlsx")
+    assert "按原表导入" not in output
+    framework = load_path(out).framework
+    assert framework is not None and framework.id == "city-2024" and framework.provenance == "imported"

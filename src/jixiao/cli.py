@@ -369,6 +369,14 @@ def framework_import(
         fail(error)
     count, leaves = _count(imported.document["indicators"])
     out.print(f"已从工作表“{esc(imported.sheet)}”导入 {count} 项指标（末级 {leaves} 项），写入 {esc(output)}")
+    if imported.same_as:
+        out.print(
+            f"这是 jixiao 按内置评分表“{esc(imported.same_as)}”生成的工作簿，指标与分值未改动：按原表导入"
+            "（编号、规则与 sha256 均与原表相同，--id 等选项不适用）。"
+        )
+        print_issues(imported.loaded.issues)
+        exit_for(imported.loaded.issues)
+        return
     for unsure in imported.unsure:
         err.print(f"{SEVERITY_ZH[Severity.WARNING]} {esc(unsure.message())}")
     caveats = sum(1 for u in imported.unsure if u.note)

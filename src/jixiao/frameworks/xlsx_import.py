@@ -18,8 +18,8 @@ from typing import Any
 from ..core.errors import UnusableInput
 from ..core.numbers import in_range, to_decimal
 from .criteria_zh import names_alternatives, read_criteria
-from .loader import FORMAT, Loaded, load_document
-from .yamlio import loads
+from .loader import FORMAT, Loaded, builtin_path, load_document
+from .yamlio import load_file, loads
 
 HEADERS = {
     "level": (("一级指标",), ("二级指标",), ("三级指标",), ("四级指标",)),
@@ -30,6 +30,7 @@ HEADERS = {
 WEIGHT_IN_NAME = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
 TOTAL_ROW = re.compile(r"^(合计|总计|总分|小计|指标得分合计|加分项|减分项|等级)")
 OLD_FORMATS = (".xls", ".et", ".wps", ".ods")
+OWN_KEYWORDS = re.compile(r"^(?P<id>[a-z0-9-]+) v\d+ sha256:(?P<sha>[0-9a-f]{64})$")
 
 
 class TableImportError(UnusableInput):
@@ -75,6 +76,7 @@ class Imported:
     sheet: str
     unsure: list[Unsure] = field(default_factory=list)
     read: int = 0
+    same_as: str = ""  # the built-in table a jixiao workbook was made on, re-imported as it is
 
 
 def _text(value: object) -> str:
@@ -231,6 +233,12 @@ def import_xlsx(path: Path, meta: dict[str, Any]) -> Imported:
         raise TableImportError(f"{path}：{error.message}") from error
     except Exception as error:  # a damaged sheet: openpyxl's XML parser raises many types while reading rows
         raise TableImportError(f"{path}：工作表已损坏，无法读取（{type(error).__name__}）") from error
+    own = _own_table(book, rows)
+    if own is not None:  # jixiao's own 评分表 sheet, unchanged: the very table it was scored on
+        loaded = load_document(loads(to_yaml(own)), str(path))
+        leaves = _leaf_count(own["indicators"])
+        sheets = "、".join(sheet.title for sheet, _, _ in tables)
+        return Imported(own, loaded, [], sheets, [], leaves, str(own["id"]))
     unsure: list[Unsure] = []
     indicators = [_indicator(n, f"i{i}", unsure) for i, n in enumerate(_tree(rows).values(), 1)]
     document: dict[str, Any] = {
@@ -245,6 +253,22 @@ def import_xlsx(path: Path, meta: dict[str, Any]) -> Imported:
     # validate exactly what will be written, so the YAML file and this result share one hash
     loaded = load_document(loads(to_yaml(document)), str(path))
     return Imported(document, loaded, [u.name for u in unread], sheets, unsure, leaves - len(unread))
+
+
+def _own_table(book: Any, rows: list[Row]) -> dict[str, Any] | None:
+    """The document of the built-in table a jixiao workbook names (``id vN sha256:…`` in its
+    properties), when its 评分表 sheet still shows that table's indicators and weights."""
+    match = OWN_KEYWORDS.match(str(getattr(book.properties, "keywords", "") or ""))
+    found = builtin_path(match["id"]) if match else None
+    if match is None or found is None:
+        return None
+    document = load_file(found)
+    loaded = load_document(document, str(found))
+    if loaded.framework is None or loaded.framework.sha256 != match["sha"]:
+        return None
+    shown = [(path[-1], weight) for path, _, weight, _, _, _ in rows]
+    table = [(_split_name(node.name)[0], node.weight) for node, _ in loaded.framework.walk()]
+    return dict(document) if shown == table else None
 
 
 def _leaf_count(nodes: list[dict[str, Any]]) -> int:
@@ -262,5 +286,5 @@ def to_yaml(document: dict[str, Any]) -> str:
         text = format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
         return dumper.represent_scalar("tag:yaml.org,2002:int" if "." not in text else "tag:yaml.org,2002:float", text)
 
-    Dumper.add_representer(Decimal, decimal)
+    Dumper.add_multi_representer(Decimal, decimal)
     return yaml.dump(document, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100)
