@@ -48,9 +48,6 @@ def test_share_read_correctly(capsys: pytest.CaptureFixture[str]) -> None:
             silent.append(f"{sentence['text']} → {reading.rule}")
     share = right / len(SENTENCES)
     with capsys.disabled():
-        print(
-            f"\n评分标准语料：{len(SENTENCES)} 句，读对 {right} 句（{share:.1%}），"
-            f"读错且未提示 {wrong_silent} 句"
-        )
+        print(f"\n评分标准语料：{len(SENTENCES)} 句，读对 {right} 句（{share:.1%}），读错且未提示 {wrong_silent} 句")
     assert wrong_silent == 0, silent
     assert share >= 0.9

@@ -261,7 +261,7 @@ def test_an_edited_own_sheet_is_read_from_its_wording(tmp_path: Path) -> None:
     row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 3).value == "资金下达合法性")
     sheet.cell(row, 3).value = "资金下达合规性"  # the bureau renamed an indicator
     book.save(tmp_path / "edited.xlsx")
-    code, output, out = run_import(tmp_path, tmp_path / "edited.xlsx")
+    _, output, out = run_import(tmp_path, tmp_path / "edited.xlsx")
     assert "按原表导入" not in output
     framework = load_path(out).framework
     assert framework is not None and framework.id == "city-2024" and framework.provenance == "imported"

@@ -347,7 +347,10 @@ def framework_import(
     year: Annotated[list[int] | None, typer.Option("--year", help="适用年度，可多次给出")] = None,
     outline: Annotated[str, typer.Option("--outline", help="报告提纲：zhanjiang 或 lechang")] = "zhanjiang",
     provenance: Annotated[
-        str, typer.Option("--provenance", help="imported（默认）| official（财政局确认的正式评分表）| reconstructed | example")
+        str,
+        typer.Option(
+            "--provenance", help="imported（默认）| official（财政局确认的正式评分表）| reconstructed | example"
+        ),
     ] = "imported",
     force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
 ) -> None:
@@ -418,13 +421,15 @@ def framework_test(
         fail(error)
     if any(c.table != fw.id for c in found):
         err.print(
-            f"{SEVERITY_ZH[Severity.WARNING]} 用例文件写的评分表是“{esc(found[0].table)}”，"
-            f"此处按“{esc(fw.id)}”运行"
+            f"{SEVERITY_ZH[Severity.WARNING]} 用例文件写的评分表是“{esc(found[0].table)}”，此处按“{esc(fw.id)}”运行"
         )
     engine = scoring.engine_for(fw)
     failed = 0
     for case in found:
-        problems = cases.check_case(case, cases.score_case(case, fw, engine))
+        try:
+            problems = cases.check_case(case, cases.score_case(case, fw, engine))
+        except JixiaoError as error:
+            problems = [error.message]
         failed += bool(problems)
         mark = "[red]未通过[/red]" if problems else "[green]通过[/green]"
         out.print(f"{mark} {esc(case.name)}")

@@ -81,6 +81,9 @@ def score_case(case: Case, framework: Framework, engine: Engine | None = None) -
     """The scorecard of a case on ``framework``; the evaluation's own issues come first (and
     leave no total, as the CLI would)."""
     loaded = load_evaluation(case.doc, f"{case.table}:{case.name}")
+    if loaded.evaluation is None:
+        problems = "；".join(f"{i.located()}：{i.message}" for i in loaded.issues)
+        raise UnusableInput(f"用例“{case.name}”的评价数据无法读取：{problems}")
     card = (engine or Engine(framework)).score(loaded.evaluation)
     if not loaded.issues:
         return card

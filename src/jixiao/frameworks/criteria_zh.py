@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 NUM = r"(-?\d+(?:\.\d+)?)"
@@ -35,7 +36,9 @@ PROPORTIONAL = re.compile(
     r"按(?:完成|执行|实际|[^,;]{0,8}?率|覆盖|完成率)?(?:比例|比率)?(?:计|得)(?:算)?(?:得)?分|按比例(?:计|得)分"
 )
 PRODUCT = re.compile(rf"得分=[^,;×*]{{1,10}}率[×*]{NUM}分|得分=[^,;×*]{{1,10}}[×*]分值")
-FULL_AT = re.compile(rf"(?:达到|≥|>=|不低于){NUM}%(?:\(含\))?(?:及)?(?:以上)?(?:的)?,?(?:计|得)满分|{NUM}%(?:\(含\))?(?:及)?以上(?:的)?,?(?:计|得)满分")
+FULL_AT = re.compile(
+    rf"(?:达到|≥|>=|不低于){NUM}%(?:\(含\))?(?:及)?(?:以上)?(?:的)?,?(?:计|得)满分|{NUM}%(?:\(含\))?(?:及)?以上(?:的)?,?(?:计|得)满分"
+)
 PER_OCCURRENCE = re.compile(
     rf"(?:每|发现|出现)(?:出现|发现|发生|有)?(?:一|1)(?:例|次|项|个|起|处|笔)[^;]*?(?:扣|减){NUM}分"
 )
@@ -49,8 +52,12 @@ OPTION = re.compile(rf"^(.+?),?{SCORE}$")
 FULL_ELSE_ZERO = re.compile(
     r"^(.+?),?(?:(?:计|得)\d+(?:\.\d+)?分|计满分|得满分)[;,](?:否则|否|未|不|没有|无|其他|其它|若未|如未)[^;]*?(?:不得分|计0分|得0分|0分)$"
 )
-DISCRETION = re.compile(r"^(.*?),?(?:(?:计|得)\d+(?:\.\d+)?分|计满分|得满分);?(?:否则|不符合|未)?[^;]*?酌情(?:扣|减|给)分$")
-NOT_APPLICABLE = re.compile(r"(?:无|没有)[^;]{0,20}?(?:的|者)?,?(?:本项|该项)?(?:得满分|计满分|不考核|不参与|调整至|调至)")
+DISCRETION = re.compile(
+    r"^(.*?),?(?:(?:计|得)\d+(?:\.\d+)?分|计满分|得满分);?(?:否则|不符合|未)?[^;]*?酌情(?:扣|减|给)分$"
+)
+NOT_APPLICABLE = re.compile(
+    r"(?:无|没有)[^;]{0,20}?(?:的|者)?,?(?:本项|该项)?(?:得满分|计满分|不考核|不参与|调整至|调至)"
+)
 ALTERNATIVES = re.compile(r"二者择其一|两者择其一|二选一|择一")
 BAND_SEGMENT_COND = (
     (re.compile(rf"^(?:[^\d<>≤≥=]*?)(?:≥|>=|不低于|达到){NUM}%?(?:\(含\))?(?:以上|及以上)?(?:的)?$"), "min_in"),
@@ -126,13 +133,14 @@ def _band_condition(cond: str) -> dict[str, Any] | None:
             high_in = bool(m["hi"]) and not m["lo"]
             return {"min": low, "max": high, "min_inclusive": not high_in, "max_inclusive": high_in}
         value = Decimal(m[1])
-        return {
+        shapes: dict[str, dict[str, Any]] = {
             "min_in": {"min": value},
             "min_ex": {"min": value, "min_inclusive": False},
             "max_ex": {"max": value, "max_inclusive": False},
             "max_in": {"max": value},
             "equal": {"min": value, "max": value},
-        }[kind]
+        }
+        return shapes[kind]
     return None
 
 
@@ -156,10 +164,11 @@ def _band_segments(text: str, weight: Decimal) -> list[dict[str, Any]] | None:
 def _closes(bands: list[dict[str, Any]]) -> bool:
     """Whether the bands, in order, cover the line without overlap (so the reading is whole)."""
     bounded = [b for b in bands if "min" in b or "max" in b]
-    if len(bands) - len(bounded) > 1 or (len(bounded) < len(bands) and "min" in bands[-1] or "max" in bands[-1]):
-        return False
+    unbounded = [i for i, b in enumerate(bands) if "min" not in b and "max" not in b]
+    if unbounded and unbounded != [len(bands) - 1]:
+        return False  # 其他情况 only as the last band
     ordered = sorted(bounded, key=lambda b: b.get("min", Decimal("-1e18")))
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in pairwise(ordered):
         if "max" not in a or "min" not in b or a["max"] != b["min"]:
             return False
         if a.get("max_inclusive", True) == b.get("min_inclusive", True):
@@ -206,13 +215,12 @@ def _per_occurrence(text: str, weight: Decimal) -> Reading | None:
 
 
 def _checklist(text: str, weight: Decimal) -> Reading | None:
-    items = [
-        {"text": m["text"].strip(" ;,。:"), "points": Decimal(m["p1"] or m["p2"])} for m in CHECK_ITEM.finditer(text)
-    ]
-    if len(items) < 2:
+    found = [(m["text"].strip(" ;,。:"), Decimal(m["p1"] or m["p2"])) for m in CHECK_ITEM.finditer(text)]
+    if len(found) < 2:
         return None
-    total = sum((i["points"] for i in items), Decimal(0))
-    if total < weight or any(not i["text"] for i in items):
+    total = sum((points for _, points in found), Decimal(0))
+    items = [{"text": item, "points": points} for item, points in found]
+    if total < weight or any(not item for item, _ in found):
         return None
     note = "" if total == weight else f"各项分数合计{total}分，超过分值{weight}分（满分为止）"
     return Reading({"type": "checklist", "items": items}, True, note or _na_note(text))

@@ -141,7 +141,8 @@ Row = tuple[list[str], list[Decimal | None], Decimal | None, str, str, str]
 def _merged_values(sheet: Any) -> dict[tuple[int, int], object]:
     """The value of every cell inside a merged range (openpyxl leaves all but the first empty)."""
     values: dict[tuple[int, int], object] = {}
-    for merged in getattr(sheet, "merged_cells", None) and sheet.merged_cells.ranges or ():
+    ranges = sheet.merged_cells.ranges if getattr(sheet, "merged_cells", None) is not None else ()
+    for merged in ranges:
         value = sheet.cell(merged.min_row, merged.min_col).value
         for r in range(merged.min_row, merged.max_row + 1):
             for c in range(merged.min_col, merged.max_col + 1):
