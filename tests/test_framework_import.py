@@ -265,3 +265,20 @@ def test_an_edited_own_sheet_is_read_from_its_wording(tmp_path: Path) -> None:
     assert "按原表导入" not in output
     framework = load_path(out).framework
     assert framework is not None and framework.id == "city-2024" and framework.provenance == "imported"
+
+
+def test_goal_rules_and_a_required_item_are_read_into_a_valid_table(tmp_path: Path) -> None:
+    rows = [
+        ("部门绩效", "产出", "数量指标完成率", 6, None, "达到预期值的数量指标个数/全部数量指标个数"),
+        (None, None, "指标偏离", 4, None, "完成值超过年初设置指标值30%及以上的，定义为指标偏离并减2分"),
+        (None, "目标", "目标设置", 3, None, "①设置绩效目标，2分；②目标细化量化，1分。未设置绩效目标，该栏不得分。"),
+        ("合计", None, None, 13, None, None),
+    ]
+    code, output, out = run_import(tmp_path, bureau_workbook(tmp_path / "t.xlsx", rows))
+    assert code == 0, output
+    framework = load_path(out).framework
+    assert framework is not None
+    rules = {node.name: node.rule for node, _ in framework.walk() if node.rule is not None}
+    assert rules["数量指标完成率"].type == "goals" and rules["数量指标完成率"].kinds == ("数量",)  # type: ignore[union-attr]
+    assert rules["指标偏离"].deviation_per == 2  # type: ignore[union-attr]
+    assert [item.required for item in rules["目标设置"].items] == [True, False]  # type: ignore[union-attr]

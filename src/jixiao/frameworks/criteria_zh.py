@@ -58,6 +58,14 @@ DISCRETION = re.compile(
 NOT_APPLICABLE = re.compile(
     r"(?:无|没有)[^;]{0,20}?(?:的|者)?,?(?:本项|该项)?(?:得满分|计满分|不考核|不参与|调整至|调至)"
 )
+GOAL_SHARE = re.compile(
+    r"(?:达到|完成|实现)(?:预期值|目标值|年初目标值|指标值)?的(?P<kind>数量|质量|时效|成本|效益|满意度)?(?:类)?(?:绩效)?指标(?:个数|数)"
+    r"/(?:全部|所有)?(?P=kind)?(?:类)?(?:绩效)?指标(?:个数|数)"
+)
+GOAL_DEVIATION = re.compile(
+    rf"完成值超过(?:年初)?(?:设置|设定)?(?:的)?(?:指标值|目标值){NUM}%及以上(?:的)?,?(?:定义为|视为|为)?指标偏离,?并?(?:减|扣){NUM}分"
+)
+REQUIRED = re.compile(r"(?:^|;)未(?P<what>[^;,]{2,20}?)(?:的)?,?(?:该栏|本栏|该项|本项|此项)(?:均)?不得分")
 ALTERNATIVES = re.compile(r"二者择其一|两者择其一|二选一|择一")
 BAND_SEGMENT_COND = (
     (re.compile(rf"^(?:[^\d<>≤≥=]*?)(?:≥|>=|不低于|达到){NUM}%?(?:\(含\))?(?:以上|及以上)?(?:的)?$"), "min_in"),
@@ -207,6 +215,21 @@ def _proportional(text: str, weight: Decimal) -> Reading | None:
     return Reading({"type": "proportional", "target": Decimal(100)}, True, _na_note(text))
 
 
+def _goals(text: str, weight: Decimal) -> Reading | None:
+    """Scored over the unit's 绩效指标: the share reached, and/or a deduction per deviating goal."""
+    share, deviation = GOAL_SHARE.search(text), GOAL_DEVIATION.search(text)
+    if share is None and deviation is None:
+        return None
+    rule: dict[str, Any] = {"type": "goals"}
+    if share is not None and share["kind"]:
+        rule["kinds"] = [share["kind"]]
+    if share is None:
+        rule["base"] = "full"
+    if deviation is not None:
+        rule["deviation"] = {"over": Decimal(deviation[1]), "per": Decimal(deviation[2])}
+    return Reading(rule, True, _na_note(text))
+
+
 def _per_occurrence(text: str, weight: Decimal) -> Reading | None:
     m = PER_OCCURRENCE.search(text)
     if m is None:
@@ -223,6 +246,12 @@ def _checklist(text: str, weight: Decimal) -> Reading | None:
     if total < weight or any(not item for item, _ in found):
         return None
     note = "" if total == weight else f"各项分数合计{total}分，超过分值{weight}分（满分为止）"
+    for required in REQUIRED.finditer(text):  # "未设置绩效目标，该栏不得分": that item zeroes the leaf
+        item = next((i for i in items if required["what"] in str(i["text"])), None)
+        if item is None:
+            note = note or f"“未{required['what']}，该栏不得分”未能对应到某一项，请设定该项 required: true"
+        else:
+            item["required"] = True
     return Reading({"type": "checklist", "items": items}, True, note or _na_note(text))
 
 
@@ -281,6 +310,7 @@ def _na_note(text: str) -> str:
 
 
 READERS: tuple[Callable[[str, Decimal], Reading | None], ...] = (
+    _goals,
     _threshold,
     _checklist,
     _bands,
