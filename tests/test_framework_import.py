@@ -282,3 +282,18 @@ def test_goal_rules_and_a_required_item_are_read_into_a_valid_table(tmp_path: Pa
     assert rules["数量指标完成率"].type == "goals" and rules["数量指标完成率"].kinds == ("数量",)  # type: ignore[union-attr]
     assert rules["指标偏离"].deviation_per == 2  # type: ignore[union-attr]
     assert [item.required for item in rules["目标设置"].items] == [True, False]  # type: ignore[union-attr]
+
+
+def test_two_indicators_marked_as_alternatives(tmp_path: Path) -> None:
+    rows = [
+        ("结转结余", "结转结余", "结转结余率", 10, None, "二者择其一进行考核,按完成比例计算得分,满分为止."),
+        (None, None, "结转结余变动率", 10, None, "二者择其一进行考核,按完成比例计算得分,满分为止."),
+        ("合计", None, None, 10, None, None),
+    ]
+    code, output, out = run_import(tmp_path, bureau_workbook(tmp_path / "t.xlsx", rows))
+    assert code == 0, output
+    framework = load_path(out).framework
+    assert framework is not None and framework.total == 10
+    pair = next(node for node, _ in framework.walk() if node.alternatives)
+    assert [c.name for c in pair.children] == ["结转结余率", "结转结余变动率"]
+    assert "2 项需人工评定" in " ".join(output.split())  # each one's target is its own 年度工作目标
