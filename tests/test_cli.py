@@ -201,3 +201,18 @@ def test_a_missing_argument_is_named_in_chinese() -> None:
     result = invoke("audit")
     assert result.exit_code == 2
     assert "缺少参数 '报告或目录'" in result.output and "paths" not in result.output
+
+
+def test_audit_exits_2_for_an_unreadable_file_as_the_reference_says(tmp_path: Path) -> None:
+    reference = (Path(__file__).parents[1] / "docs" / "reference.md").read_text(encoding="utf-8")
+    audit_row = next(line for line in reference.splitlines() if line.startswith("| `jixiao audit"))
+    assert "2 when a path does not exist, a file cannot be read" in audit_row
+    good = tmp_path / "good.txt"
+    good.write_text("某单位2023年度部门整体支出绩效自评报告\n自评得分95分，等级为优。\n", encoding="utf-8")
+    (tmp_path / "bad.docx").write_bytes(b"garbage")
+    for args in ((str(good), str(tmp_path / "bad.docx")), ("--json", str(tmp_path / "bad.docx"), str(good))):
+        result = invoke("audit", *args)
+        assert result.exit_code == 2, result.output
+        assert "unreadable" in result.output
+    assert invoke("audit", str(good)).exit_code in (0, 1)
+    assert invoke("audit", str(tmp_path / "missing.txt")).exit_code == 2

@@ -225,18 +225,28 @@ def test_a_table_nested_340_levels_given_as_data() -> None:
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
-def test_devices_and_pipes_are_refused_not_read(tmp_path: Path) -> None:
+def test_devices_are_refused_and_a_silent_fifo_is_given_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jixiao.core import inputs
+
+    monkeypatch.setattr(inputs, "PIPE_IDLE_SECONDS", 0.3)
+    result = invoke("score", "/dev/zero")
+    assert_clean(result, 2)
+    assert "不是普通文件" in result.output
     fifo = tmp_path / "f.yaml"
-    os.mkfifo(fifo)
-    for path in ("/dev/zero", str(fifo)):
-        result = invoke("score", path)
+    os.mkfifo(fifo)  # nobody ever writes it: waited on for a while, then refused
+    for args in (("score", str(fifo)), ("framework", "check", str(fifo)), ("init", str(fifo), "-o", "x.yaml")):
+        result = invoke(*args)
         assert_clean(result, 2)
-        assert "不是普通文件" in result.output
-    fifo_txt = tmp_path / "r.txt"
-    os.mkfifo(fifo_txt)
-    audited = invoke("audit", str(fifo_txt))
-    assert_clean(audited, 2)
-    assert "不是普通文件" in audited.output
+        assert "没有读到数据" in result.output, (args, result.output)
+    for name in ("r.txt", "r.docx"):
+        os.mkfifo(tmp_path / name)
+        audited = invoke("audit", str(tmp_path / name))
+        assert_clean(audited, 2)
+        assert "没有读到数据" in audited.output
+    (tmp_path / "z.xlsx").symlink_to("/dev/zero")
+    imported = invoke("framework", "import", str(tmp_path / "z.xlsx"), "-o", str(tmp_path / "t.yaml"), "--id", "t")
+    assert_clean(imported, 2)
+    assert "不是普通文件" in imported.output and not (tmp_path / "t.yaml").exists()
 
 
 def test_an_oversized_yaml_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..core.engine import Engine
 from ..core.errors import UnusableInput
+from ..core.inputs import is_stdin
 from ..core.model import Evaluation, Framework, Issue, Scorecard, Severity
 from ..frameworks import loader
 from ..frameworks.evaluation import load_evaluation
@@ -61,10 +62,10 @@ def load_table(ref: str, base_dir: Path | None = None) -> loader.Loaded:
 
 
 def _is_file(path: Path) -> bool:
-    """Whether ``path`` names a file; a name the system cannot take (too long, a NUL) names none."""
+    """Whether ``path`` names a file (or a pipe to read it from); a name the system cannot take names none."""
     try:
-        return path.is_file()
-    except (OSError, ValueError):
+        return is_stdin(path) or (path.exists() and not path.is_dir())
+    except (OSError, ValueError):  # too long, a NUL
         return False
 
 
@@ -113,8 +114,14 @@ def score_file(path: Path) -> Scored:
 
 
 def tables_beside(evaluation: Path) -> TableLookup:
-    """The CLI's way to find a table: a built-in id, or a path relative to the evaluation's folder."""
-    return lambda ref: load_table(ref, evaluation.parent)
+    """The CLI's way to find a table: a built-in id, or a path relative to the evaluation's folder.
+
+    An evaluation read from standard input (``-``, /dev/stdin, ``<(…)``) has no folder: the current one.
+    """
+    folder = (
+        Path() if is_stdin(evaluation) or evaluation.parts[:2] in (("/", "dev"), ("/", "proc")) else evaluation.parent
+    )
+    return lambda ref: load_table(ref, folder)
 
 
 def score_evaluation(document: Any, file: str, find_table: TableLookup) -> Scored:
@@ -213,7 +220,7 @@ def import_table(source: Path, output: Path, meta: dict[str, Any], force: bool =
     from ..frameworks.xlsx_import import import_xlsx, to_yaml
     from .files import check_output, write_text
 
-    if not source.exists():
+    if not is_stdin(source) and not source.exists():
         raise UnusableInput(f"{source}：文件不存在")
     if output.suffix.lower() in (".xlsx", ".xls"):
         raise UnusableInput(f"{output}：输出应为 .yaml 文件，不能覆盖工作簿")
