@@ -301,3 +301,32 @@ def test_user_text_is_not_turned_into_emoji(tmp_path: Path) -> None:
     (tmp_path / "e.yaml").write_text(text, encoding="utf-8")
     result = invoke("score", str(tmp_path / "e.yaml"))
     assert ":100:" in result.output and "\U0001f4af" not in result.output
+
+
+def test_system_errors_are_explained_in_chinese(tmp_path: Path) -> None:
+    import errno
+
+    from jixiao.services.files import OutputRefused, write_atomically
+
+    for number, english in ((errno.EFBIG, "File too large"), (errno.ENOENT, "No such file"), (errno.EIO, "I/O error")):
+
+        def fail(path: Path, number: int = number, english: str = english) -> None:
+            raise OSError(number, english)
+
+        with pytest.raises(OutputRefused) as caught:
+            write_atomically(tmp_path / "o.md", fail)
+        assert english not in caught.value.message and "无法写入" in caught.value.message
+
+
+def test_an_output_of_the_wrong_kind_is_a_write_problem_not_a_read_problem(tmp_path: Path) -> None:
+    evaluation = copy(tmp_path)
+    for args in (
+        ("tables", str(evaluation), "-o", str(tmp_path / "t.csv")),
+        ("report", str(evaluation), "-o", str(tmp_path / "r.txt")),
+        ("report", str(evaluation), str(evaluation), "-o", str(tmp_path / "r.md")),
+        ("framework", "import", str(workbook(tmp_path / "w.xlsx")), "-o", str(tmp_path / "o.xlsx"), "--id", "t"),
+        ("init", "lechang-2023", "-o", str(evaluation)),
+    ):
+        result = invoke(*args)
+        assert_clean(result, 2)
+        assert result.output.startswith("无法写入："), (args, result.output)

@@ -10,6 +10,7 @@ itself (missing, no permission) are left to the caller as ``OSError``.
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import select
@@ -26,6 +27,31 @@ _CHUNK = 1 << 16
 
 class InputRefused(UnusableInput):
     """An input that is not read: a device, a silent pipe, or more bytes than allowed (exit 2)."""
+
+
+OS_REASONS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "不允许的操作",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EFBIG: "文件超过系统允许的大小",
+    errno.EROFS: "只读文件系统",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.ELOOP: "符号链接循环",
+    errno.ENOTDIR: "路径中有一级不是文件夹",
+    errno.EISDIR: "这是文件夹",
+    errno.EIO: "读写设备出错",
+    errno.EBUSY: "文件正被占用",
+    errno.EXDEV: "不能跨文件系统移动",
+    errno.EINVAL: "参数无效（文件名含有不允许的字符？）",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """An operating system failure in Chinese (the system's own text is English)."""
+    number = error.errno or 0
+    return OS_REASONS.get(number) or f"系统错误 {errno.errorcode.get(number, type(error).__name__)}"
 
 
 def is_stdin(path: Path | str) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import UnusableInput
-from ..core.inputs import InputRefused, read_input
+from ..core.inputs import InputRefused, os_reason, read_input
 from ..core.numbers import in_range, to_decimal
 from .criteria_zh import rule_from_text
 from .loader import FORMAT, Loaded, load_document
@@ -172,7 +172,7 @@ def _read_workbook(path: Path) -> bytes:
     except PermissionError as error:
         raise TableImportError(f"{path}：无法读取，没有读取权限") from error
     except OSError as error:
-        raise TableImportError(f"{path}：无法读取（{error.strerror or type(error).__name__}）") from error
+        raise TableImportError(f"{path}：无法读取（{os_reason(error)}）") from error
 
 
 def import_xlsx(path: Path, meta: dict[str, Any]) -> Imported:

@@ -6,7 +6,6 @@ Dates stay text (the loaders parse them), duplicate keys are refused, and every 
 
 from __future__ import annotations
 
-import errno
 import math
 import re
 from decimal import Decimal
@@ -16,7 +15,7 @@ from typing import Any
 import yaml
 
 from ..core.errors import UnusableInput
-from ..core.inputs import InputRefused, display_name, read_input
+from ..core.inputs import InputRefused, display_name, os_reason, read_input
 
 
 class YamlError(UnusableInput):
@@ -251,13 +250,6 @@ def read_limited(path: Path, limit: int | None = None) -> bytes:
         raise YamlError(error.message) from error
 
 
-_OS_REASONS = {errno.ENAMETOOLONG: "文件名过长", errno.ELOOP: "符号链接循环", errno.ENOTDIR: "路径中有一级不是文件夹"}
-
-
-def _os_reason(error: OSError) -> str:
-    return _OS_REASONS.get(error.errno or 0, error.strerror or type(error).__name__)
-
-
 def load_file(path: Path) -> Any:
     """Read and parse a YAML file (``-``: standard input); YamlError when it is missing, not UTF-8 or malformed."""
     name = display_name(path)
@@ -270,7 +262,7 @@ def load_file(path: Path) -> Any:
     except PermissionError as error:
         raise YamlError(f"{name}：无法读取，没有读取权限") from error
     except OSError as error:
-        raise YamlError(f"{name}：无法读取（{_os_reason(error)}）") from error
+        raise YamlError(f"{name}：无法读取（{os_reason(error)}）") from error
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -218,12 +218,12 @@ def import_table(source: Path, output: Path, meta: dict[str, Any], force: bool =
     errors, so nothing the bureau entered is lost; the caller reports the issues.
     """
     from ..frameworks.xlsx_import import import_xlsx, to_yaml
-    from .files import check_output, write_text
+    from .files import OutputRefused, check_output, write_text
 
     if not is_stdin(source) and not source.exists():
         raise UnusableInput(f"{source}：文件不存在")
     if output.suffix.lower() in (".xlsx", ".xls"):
-        raise UnusableInput(f"{output}：输出应为 .yaml 文件，不能覆盖工作簿")
+        raise OutputRefused(f"{output}：输出应为 .yaml 文件，不能覆盖工作簿")
     check_output(output, [source], force)
     imported = import_xlsx(source, meta)  # a TableImportError is UnusableInput
     text = to_yaml(imported.document)

@@ -15,7 +15,7 @@ from ..core.rules import describe
 from ..core.spec import ASKED_SECTIONS, SECTION_TITLES
 from ..frameworks.loader import is_builtin
 from ..frameworks.reading import plausible_year
-from .files import check_output, write_text
+from .files import OutputRefused, check_output, write_text
 from .scoring import UnusableInput
 
 _INPUT_BY_RULE = {
@@ -125,7 +125,7 @@ def write_template(framework: Framework, output: Path, unit: str = "", year: int
     A built-in table is named by its id; a table file by its path relative to the evaluation.
     """
     if output.exists() or output.is_symlink():
-        raise UnusableInput(f"{output} 已存在，为免覆盖已填写的内容，请换一个文件名")
+        raise OutputRefused(f"{output} 已存在，为免覆盖已填写的内容，请换一个文件名")
     check_output(output, [Path(framework.file)] if framework.file else [])
     year = year or (framework.years[-1] if framework.years else date.today().year - 1)
     if not plausible_year(year):
