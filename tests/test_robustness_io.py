@@ -330,3 +330,22 @@ def test_an_output_of_the_wrong_kind_is_a_write_problem_not_a_read_problem(tmp_p
         result = invoke(*args)
         assert_clean(result, 2)
         assert result.output.startswith("无法写入："), (args, result.output)
+
+
+def test_a_table_path_in_an_evaluation_reads_only_yaml_and_never_echoes_a_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password: hunter2-and-more-secret-text\n", encoding="utf-8")
+    (tmp_path / "link.yaml").symlink_to(secret)  # a .yaml name is resolved first
+    (tmp_path / "plain.yaml").write_text("hunter2 plain secret words\n", encoding="utf-8")
+    text = LECHANG.read_text(encoding="utf-8")
+    framework_line = next(line for line in text.splitlines() if line.startswith("framework:"))
+    for ref, said in (
+        (str(secret), "不是评分表文件"),
+        ("../" * 6 + str(secret).lstrip("/"), "不是评分表文件"),
+        ("link.yaml", "不是评分表文件"),
+        ("plain.yaml", "实为一段文字"),
+    ):
+        (tmp_path / "e.yaml").write_text(text.replace(framework_line, f"framework: {ref}"), encoding="utf-8")
+        result = invoke("score", str(tmp_path / "e.yaml"))
+        assert_clean(result, 1)
+        assert said in result.output and "hunter2" not in result.output, (ref, result.output)

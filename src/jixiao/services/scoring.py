@@ -58,7 +58,26 @@ def load_table(ref: str, base_dir: Path | None = None) -> loader.Loaded:
             )
             return loader.Loaded(None, (issue,))
         path = found
+    if base_dir is not None and path is candidate:
+        refused = _not_a_table_file(ref, path)
+        if refused:
+            return loader.Loaded(None, (Issue(Severity.ERROR, "framework-path", "framework", refused),))
     return load_table_file(path)  # a YamlError is UnusableInput
+
+
+TABLE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _not_a_table_file(ref: str, path: Path) -> str:
+    """Why the file an evaluation names is not read as a table ("" when it may be): only .yaml files are."""
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return ""  # reading it says what is wrong with the name
+    if resolved.suffix.lower() not in TABLE_SUFFIXES:
+        shown = ref if str(resolved) == ref else f"{ref}（即 {resolved}）"
+        return f"{shown}不是评分表文件（评分表应为 .yaml 文件，或内置评分表编号），未读取"
+    return ""
 
 
 def _is_file(path: Path) -> bool:
