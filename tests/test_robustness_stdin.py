@@ -157,3 +157,14 @@ def test_a_terminal_as_standard_input_is_refused() -> None:
         os.close(secondary)
     assert result.returncode == 2
     assert "标准输入是终端" in result.stderr.decode()
+
+
+def test_init_refuses_a_piped_table_it_could_not_refer_to(tmp_path: Path) -> None:
+    from jixiao.frameworks import loader
+
+    table = Path(loader.builtin_path("lechang-2023") or "").read_bytes()
+    result = run("init", "-", "-o", str(tmp_path / "e.yaml"), stdin=table)
+    assert result.returncode == 2 and "保存为 .yaml 文件" in text(result)
+    assert not (tmp_path / "e.yaml").exists()
+    checked = run("framework", "check", "-", stdin=table)
+    assert checked.returncode == 0 and "评分表有效" in text(checked)

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from ..core.fields import STANDARD_FIELDS, used_fields
+from ..core.inputs import is_pipe
 from ..core.model import RULE_NAMES_ZH, Framework, Indicator
 from ..core.numbers import fmt_points
 from ..core.plan import NEEDS_VALUE
@@ -127,6 +128,9 @@ def write_template(framework: Framework, output: Path, unit: str = "", year: int
     if output.exists() or output.is_symlink():
         raise OutputRefused(f"{output} 已存在，为免覆盖已填写的内容，请换一个文件名")
     check_output(output, [Path(framework.file)] if framework.file else [])
+    if framework.file and not is_builtin(framework) and is_pipe(framework.file):
+        why = "评分表是从标准输入或管道读入的，模板无法引用它"
+        raise UnusableInput(f"{why}；请先把评分表保存为 .yaml 文件，再对该文件运行 init")
     year = year or (framework.years[-1] if framework.years else date.today().year - 1)
     if not plausible_year(year):
         raise UnusableInput(f"评价年度{year}不合理")
