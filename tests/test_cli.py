@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -216,3 +217,20 @@ def test_audit_exits_2_for_an_unreadable_file_as_the_reference_says(tmp_path: Pa
         assert "unreadable" in result.output
     assert invoke("audit", str(good)).exit_code in (0, 1)
     assert invoke("audit", str(tmp_path / "missing.txt")).exit_code == 2
+
+
+def test_an_empty_path_is_refused_not_taken_as_the_current_folder(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    evaluation = tmp_path / "e.yaml"
+    evaluation.write_bytes((EXAMPLES / "lechang-2023.yaml").read_bytes())
+    for args in (
+        ("report", "e.yaml", "-o", ""),
+        ("tables", "e.yaml", "-o", " "),
+        ("audit", ""),
+        ("audit", "e.yaml", "--csv", ""),
+        ("score", ""),
+    ):
+        result = invoke(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "路径不能为空" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.yaml"]

@@ -9,6 +9,9 @@ Every parameter gets a Chinese metavar when a command hands out its parameters (
 an argument is named by ``ARGUMENT_NAMES`` (or the start of its help text), an option's value by
 its type (``TYPE_NAMES``: 路径, 文字, 整数 …), and a flag shows no value at all — so neither
 typer's ``<path>``/``<bool>`` nor click's ``TEXT``/``INTEGER`` reach the help or the errors.
+
+An empty path (``-o ""``, ``audit "$UNSET"``) is refused: Python reads it as ".", the current
+folder, so a script with an empty variable would otherwise write or audit there without a word.
 """
 
 from __future__ import annotations
@@ -175,6 +178,7 @@ def install() -> None:
     _usage_prefix(formatting.HelpFormatter)
     _help_option_text(_click.core.Command)
     _chinese_metavars(_click.core.Command)
+    _refuse_empty_paths(getattr(core, "_TyperParameter", _click.core.Parameter), exceptions.BadParameter)
     if hasattr(core, "TyperArgument") and hasattr(core.TyperArgument, "display_type_rich"):
         core.TyperArgument.display_type_rich = _no_type  # type: ignore[method-assign]
     for constant, text in _PANEL_TEXTS.items():
@@ -228,3 +232,21 @@ def _chinese_metavars(command: Any) -> None:
 def _no_type(self: Any, ctx: Any) -> None:
     """An argument's type column stays empty: its Chinese name (the metavar) says what it is."""
     return None
+
+
+EMPTY_PATH = "路径不能为空（空的路径会被当作当前文件夹）"
+
+
+def _refuse_empty_paths(parameter: Any, bad_parameter: Any) -> None:
+    original = parameter.process_value
+    if getattr(original, "_jixiao_zh", False):
+        return
+
+    def process_value(self: Any, ctx: Any, value: Any) -> Any:
+        given = value if isinstance(value, list | tuple) else [value]
+        if _type_name(self) == "path" and any(isinstance(v, str) and not v.strip() for v in given):
+            raise bad_parameter(EMPTY_PATH, ctx=ctx, param=self)
+        return original(self, ctx, value)
+
+    process_value._jixiao_zh = True  # type: ignore[attr-defined]
+    parameter.process_value = process_value
