@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -164,3 +166,71 @@ def test_audit_json_shapes_exit_codes_and_csv(tmp_path: Path) -> None:
     (tmp_path / "bad.docx").write_bytes(b"garbage")
     broken = invoke("audit", str(tmp_path / "bad.docx"))
     assert broken.exit_code == 2 and "unreadable" in broken.output and "Traceback" not in broken.output
+
+
+def _command_paths() -> list[tuple[str, ...]]:
+    """Every command and subcommand of the CLI, as the words a user types before --help."""
+    import typer.main
+
+    paths: list[tuple[str, ...]] = []
+
+    def walk(command: object, path: tuple[str, ...]) -> None:
+        paths.append(path)
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            walk(sub, (*path, name))
+
+    walk(typer.main.get_command(app), ())
+    return paths
+
+
+def test_every_help_page_is_chinese_down_to_the_metavars() -> None:
+    english = ("<bool>", "<path>", "<str>", "<int>", "list[", "TEXT", "INTEGER", "PATH", "BOOLEAN", "FLOAT")
+    english += ("Usage", "Options", "Arguments", "Commands", "Show this message", "[default", "[required]")
+    paths = _command_paths()
+    assert len(paths) >= 14  # jixiao, 7 commands, framework's 4 and web's 1
+    for path in paths:
+        result = invoke(*path, "--help")
+        assert result.exit_code == 0, (path, result.output)
+        for word in english:
+            assert word not in result.output, (path, word, result.output)
+        usage = next(line for line in result.output.splitlines() if "用法：" in line)
+        for name in re.findall(r"\{([^}]*)\}", usage):  # a required argument, by its Chinese name
+            assert re.search(r"[\u4e00-\u9fff]", name), (path, usage)
+
+
+def test_a_missing_argument_is_named_in_chinese() -> None:
+    result = invoke("audit")
+    assert result.exit_code == 2
+    assert "缺少参数 '报告或目录'" in result.output and "paths" not in result.output
+
+
+def test_audit_exits_2_for_an_unreadable_file_as_the_reference_says(tmp_path: Path) -> None:
+    reference = (Path(__file__).parents[1] / "docs" / "reference.md").read_text(encoding="utf-8")
+    audit_row = next(line for line in reference.splitlines() if line.startswith("| `jixiao audit"))
+    assert "2 when a path does not exist, a file cannot be read" in audit_row
+    good = tmp_path / "good.txt"
+    good.write_text("某单位2023年度部门整体支出绩效自评报告\n自评得分95分，等级为优。\n", encoding="utf-8")
+    (tmp_path / "bad.docx").write_bytes(b"garbage")
+    for args in ((str(good), str(tmp_path / "bad.docx")), ("--json", str(tmp_path / "bad.docx"), str(good))):
+        result = invoke("audit", *args)
+        assert result.exit_code == 2, result.output
+        assert "unreadable" in result.output
+    assert invoke("audit", str(good)).exit_code in (0, 1)
+    assert invoke("audit", str(tmp_path / "missing.txt")).exit_code == 2
+
+
+def test_an_empty_path_is_refused_not_taken_as_the_current_folder(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    evaluation = tmp_path / "e.yaml"
+    evaluation.write_bytes((EXAMPLES / "lechang-2023.yaml").read_bytes())
+    for args in (
+        ("report", "e.yaml", "-o", ""),
+        ("tables", "e.yaml", "-o", " "),
+        ("audit", ""),
+        ("audit", "e.yaml", "--csv", ""),
+        ("score", ""),
+    ):
+        result = invoke(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "路径不能为空" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.yaml"]

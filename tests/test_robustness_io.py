@@ -225,18 +225,28 @@ def test_a_table_nested_340_levels_given_as_data() -> None:
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
-def test_devices_and_pipes_are_refused_not_read(tmp_path: Path) -> None:
+def test_devices_are_refused_and_a_silent_fifo_is_given_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jixiao.core import inputs
+
+    monkeypatch.setattr(inputs, "PIPE_IDLE_SECONDS", 0.3)
+    result = invoke("score", "/dev/zero")
+    assert_clean(result, 2)
+    assert "不是普通文件" in result.output
     fifo = tmp_path / "f.yaml"
-    os.mkfifo(fifo)
-    for path in ("/dev/zero", str(fifo)):
-        result = invoke("score", path)
+    os.mkfifo(fifo)  # nobody ever writes it: waited on for a while, then refused
+    for args in (("score", str(fifo)), ("framework", "check", str(fifo)), ("init", str(fifo), "-o", "x.yaml")):
+        result = invoke(*args)
         assert_clean(result, 2)
-        assert "不是普通文件" in result.output
-    fifo_txt = tmp_path / "r.txt"
-    os.mkfifo(fifo_txt)
-    audited = invoke("audit", str(fifo_txt))
-    assert_clean(audited, 2)
-    assert "不是普通文件" in audited.output
+        assert "没有读到数据" in result.output, (args, result.output)
+    for name in ("r.txt", "r.docx"):
+        os.mkfifo(tmp_path / name)
+        audited = invoke("audit", str(tmp_path / name))
+        assert_clean(audited, 2)
+        assert "没有读到数据" in audited.output
+    (tmp_path / "z.xlsx").symlink_to("/dev/zero")
+    imported = invoke("framework", "import", str(tmp_path / "z.xlsx"), "-o", str(tmp_path / "t.yaml"), "--id", "t")
+    assert_clean(imported, 2)
+    assert "不是普通文件" in imported.output and not (tmp_path / "t.yaml").exists()
 
 
 def test_an_oversized_yaml_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -291,3 +301,51 @@ def test_user_text_is_not_turned_into_emoji(tmp_path: Path) -> None:
     (tmp_path / "e.yaml").write_text(text, encoding="utf-8")
     result = invoke("score", str(tmp_path / "e.yaml"))
     assert ":100:" in result.output and "\U0001f4af" not in result.output
+
+
+def test_system_errors_are_explained_in_chinese(tmp_path: Path) -> None:
+    import errno
+
+    from jixiao.services.files import OutputRefused, write_atomically
+
+    for number, english in ((errno.EFBIG, "File too large"), (errno.ENOENT, "No such file"), (errno.EIO, "I/O error")):
+
+        def fail(path: Path, number: int = number, english: str = english) -> None:
+            raise OSError(number, english)
+
+        with pytest.raises(OutputRefused) as caught:
+            write_atomically(tmp_path / "o.md", fail)
+        assert english not in caught.value.message and "无法写入" in caught.value.message
+
+
+def test_an_output_of_the_wrong_kind_is_a_write_problem_not_a_read_problem(tmp_path: Path) -> None:
+    evaluation = copy(tmp_path)
+    for args in (
+        ("tables", str(evaluation), "-o", str(tmp_path / "t.csv")),
+        ("report", str(evaluation), "-o", str(tmp_path / "r.txt")),
+        ("report", str(evaluation), str(evaluation), "-o", str(tmp_path / "r.md")),
+        ("framework", "import", str(workbook(tmp_path / "w.xlsx")), "-o", str(tmp_path / "o.xlsx"), "--id", "t"),
+        ("init", "lechang-2023", "-o", str(evaluation)),
+    ):
+        result = invoke(*args)
+        assert_clean(result, 2)
+        assert result.output.startswith("无法写入："), (args, result.output)
+
+
+def test_a_table_path_in_an_evaluation_reads_only_yaml_and_never_echoes_a_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password: hunter2-and-more-secret-text\n", encoding="utf-8")
+    (tmp_path / "link.yaml").symlink_to(secret)  # a .yaml name is resolved first
+    (tmp_path / "plain.yaml").write_text("hunter2 plain secret words\n", encoding="utf-8")
+    text = LECHANG.read_text(encoding="utf-8")
+    framework_line = next(line for line in text.splitlines() if line.startswith("framework:"))
+    for ref, said in (
+        (str(secret), "不是评分表文件"),
+        ("../" * 6 + str(secret).lstrip("/"), "不是评分表文件"),
+        ("link.yaml", "不是评分表文件"),
+        ("plain.yaml", "实为一段文字"),
+    ):
+        (tmp_path / "e.yaml").write_text(text.replace(framework_line, f"framework: {ref}"), encoding="utf-8")
+        result = invoke("score", str(tmp_path / "e.yaml"))
+        assert_clean(result, 1)
+        assert said in result.output and "hunter2" not in result.output, (ref, result.output)

@@ -479,8 +479,10 @@ def serve(
     ] = False,
     addr: Annotated[str, typer.Option("--addr", help="监听地址，主机:端口")] = "127.0.0.1:8000",
 ) -> None:
-    """运行网页应用：应用数据库迁移、按需载入演示数据并提供服务（默认 SQLite，数据在 JIXIAO_HOME，默认 ./jixiao-data；
-    设置 JIXIAO_DATABASE_URL=postgres://… 使用 PostgreSQL）。"""
+    """运行网页应用：应用数据库迁移、按需载入演示数据并提供服务。
+
+    默认用 SQLite，数据在 JIXIAO_HOME（默认 ./jixiao-data）；设置 JIXIAO_DATABASE_URL=postgres://… 使用 PostgreSQL。
+    """
     from .web import server
 
     try:

@@ -1,9 +1,17 @@
-"""The command-line library's own words in Chinese: typer's errors, usage line and help panels.
+"""The command-line library's own words in Chinese: typer's errors, usage line, help panels and metavars.
 
 typer ships its own copy of click (``typer._click``) whose messages are plain English f-strings,
 so they are translated where they leave: ``install()`` wraps each exception's ``format_message``
 with ``translate`` (patterns in ``ERRORS``), gives the usage line a Chinese prefix and the help
 option a Chinese text, and sets typer's panel titles. A message without a pattern stays as it was.
+
+Every parameter gets a Chinese metavar when a command hands out its parameters (``get_params``):
+an argument is named by ``ARGUMENT_NAMES`` (or the start of its help text), an option's value by
+its type (``TYPE_NAMES``: 路径, 文字, 整数 …), and a flag shows no value at all — so neither
+typer's ``<path>``/``<bool>`` nor click's ``TEXT``/``INTEGER`` reach the help or the errors.
+
+An empty path (``-o ""``, ``audit "$UNSET"``) is refused: Python reads it as ".", the current
+folder, so a script with an empty variable would otherwise write or audit there without a word.
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import wraps
+from pathlib import PurePath
 from typing import Any
 
 KINDS = {
@@ -73,6 +82,65 @@ def _fill(value: str, how: str | None) -> str:
     return value
 
 
+#: How an argument is named in the usage line, the help and errors (parameter name → Chinese).
+ARGUMENT_NAMES = {
+    "evaluation": "评价文件",
+    "evaluations": "评价文件",
+    "table": "评分表",
+    "paths": "报告或目录",
+    "source": "工作簿",
+    "user": "用户名",
+}
+#: An option's value by its type (typer's annotation name or click's type name).
+TYPE_NAMES = {
+    "path": "路径",
+    "str": "文字",
+    "text": "文字",
+    "int": "整数",
+    "integer": "整数",
+    "float": "数字",
+    "decimal": "数字",
+    "choice": "选项",
+}
+_HELP_HEAD = re.compile(r"^[^（(，,：:；;。]+")
+
+
+def metavar(param: Any) -> str:
+    """The Chinese metavar of a typer/click parameter: "" for a flag (no value to show)."""
+    if getattr(param, "is_flag", False) or _type_name(param) in ("bool", "boolean"):
+        return ""
+    if getattr(param, "param_type_name", "") == "argument":
+        return ARGUMENT_NAMES.get(param.name or "") or _help_head(getattr(param, "help", None) or "") or "值"
+    return TYPE_NAMES.get(_type_name(param), "值")
+
+
+def _type_name(param: Any) -> str:
+    """The value's type: typer's annotation (``list[X]`` counts as X) or, in older typers, click's ParamType."""
+    descriptor = getattr(param, "type_descriptor", None)
+    annotation = getattr(descriptor, "annotation", None)
+    if annotation is not None:
+        while getattr(annotation, "__args__", None) and getattr(annotation, "__origin__", None) is list:
+            annotation = annotation.__args__[0]
+        if isinstance(annotation, type) and issubclass(annotation, PurePath):
+            return "path"
+        return str(getattr(annotation, "__name__", annotation)).lower()
+    return str(getattr(getattr(param, "type", None), "name", "")).lower()
+
+
+def _help_head(text: str) -> str:
+    found = _HELP_HEAD.match(text.strip())
+    head = found[0].strip() if found else ""
+    return head if head and len(head) <= 12 and any("\u4e00" <= ch <= "\u9fff" for ch in head) else ""
+
+
+def _localise(param: Any) -> None:
+    if getattr(param, "_jixiao_zh", False):
+        return
+    if param.metavar is None:
+        param.metavar = metavar(param)
+    param._jixiao_zh = True
+
+
 _PANEL_TEXTS = {
     "ARGUMENTS_PANEL_TITLE": "参数",
     "OPTIONS_PANEL_TITLE": "选项",
@@ -101,7 +169,7 @@ def _translated(method: Callable[..., str]) -> Callable[..., str]:
 
 def install() -> None:
     """Put the Chinese texts in place (idempotent)."""
-    from typer import _click, rich_utils
+    from typer import _click, core, rich_utils
     from typer._click import exceptions, formatting
 
     for value in vars(exceptions).values():
@@ -109,6 +177,10 @@ def install() -> None:
             value.format_message = _translated(value.format_message)
     _usage_prefix(formatting.HelpFormatter)
     _help_option_text(_click.core.Command)
+    _chinese_metavars(_click.core.Command)
+    _refuse_empty_paths(getattr(core, "_TyperParameter", _click.core.Parameter), exceptions.BadParameter)
+    if hasattr(core, "TyperArgument") and hasattr(core.TyperArgument, "display_type_rich"):
+        core.TyperArgument.display_type_rich = _no_type  # type: ignore[method-assign]
     for constant, text in _PANEL_TEXTS.items():
         if hasattr(rich_utils, constant):
             setattr(rich_utils, constant, text)
@@ -140,3 +212,41 @@ def _help_option_text(command: Any) -> None:
 
     get_help_option._jixiao_zh = True  # type: ignore[attr-defined]
     command.get_help_option = get_help_option
+
+
+def _chinese_metavars(command: Any) -> None:
+    original = command.get_params
+    if getattr(original, "_jixiao_zh", False):
+        return
+
+    def get_params(self: Any, ctx: Any) -> Any:
+        params = original(self, ctx)
+        for param in params:
+            _localise(param)
+        return params
+
+    get_params._jixiao_zh = True  # type: ignore[attr-defined]
+    command.get_params = get_params
+
+
+def _no_type(self: Any, ctx: Any) -> None:
+    """An argument's type column stays empty: its Chinese name (the metavar) says what it is."""
+    return None
+
+
+EMPTY_PATH = "路径不能为空（空的路径会被当作当前文件夹）"
+
+
+def _refuse_empty_paths(parameter: Any, bad_parameter: Any) -> None:
+    original = parameter.process_value
+    if getattr(original, "_jixiao_zh", False):
+        return
+
+    def process_value(self: Any, ctx: Any, value: Any) -> Any:
+        given = value if isinstance(value, list | tuple) else [value]
+        if _type_name(self) == "path" and any(isinstance(v, str) and not v.strip() for v in given):
+            raise bad_parameter(EMPTY_PATH, ctx=ctx, param=self)
+        return original(self, ctx, value)
+
+    process_value._jixiao_zh = True  # type: ignore[attr-defined]
+    parameter.process_value = process_value

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from jixiao.audit.model import Document
+from jixiao.core.inputs import os_reason
 
 Kind = Literal["txt", "docx", "pdf"]
 
@@ -23,7 +24,7 @@ def _os_problem(path: Path, exc: OSError) -> str:
         return f"“{name}”是文件夹，不是文件"
     if isinstance(exc, PermissionError):
         return f"没有权限读取文件“{name}”"
-    return f"读取文件“{name}”失败：{exc.strerror or exc}"
+    return f"读取文件“{name}”失败：{os_reason(exc)}"
 
 
 def _detail(exc: BaseException) -> str:

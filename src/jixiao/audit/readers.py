@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -32,7 +34,8 @@ from jixiao.audit.normalise import (  # noqa: F401 - re-exported: the readers' p
     normalise_located,
     normalise_text,
 )
-from jixiao.audit.problems import Kind, _detail, _failed, _head, _not_readable, _os_problem
+from jixiao.audit.problems import MAX_BYTES, Kind, _detail, _failed, _head, _not_readable, _os_problem
+from jixiao.core.inputs import InputRefused, display_name, is_pipe, is_stdin, read_input, too_large
 
 _Element = Any  # lxml elements (lxml ships no type information)
 
@@ -188,6 +191,8 @@ OTHER_FORMATS: Final = {
 def read(path: Path | str) -> Document:
     """Read a report by its suffix (.txt/.text, .docx, .pdf); never raises for bad input (see ``problem``)."""
     path = Path(path)
+    if is_pipe(path):
+        return _read_stream(path)
     suffix = path.suffix.lower()
     reader = READERS.get(suffix)
     if reader is None:
@@ -200,3 +205,35 @@ def read(path: Path | str) -> Document:
         return reader(path)
     except RecursionError:
         return _failed(path, READERS_KIND[suffix], f"文件“{path.name}”结构过深，无法读取")
+
+
+def _read_stream(path: Path) -> Document:
+    """A report from a pipe (``-``, /dev/stdin, a FIFO), read with a size limit and an idle timeout.
+
+    Its kind is its suffix, else told by its first bytes (%PDF, a zip for .docx, else text); the
+    bytes go through a temporary file of that kind, so every reader works as for a file.
+    """
+    try:
+        data = read_input(path, max(MAX_BYTES.values()))
+    except InputRefused as error:
+        return _failed(path, "txt", error.message)
+    except OSError as exc:
+        return _failed(path, "txt", _os_problem(path, exc))
+    suffix = path.suffix.lower() if path.suffix.lower() in READERS else _sniffed_suffix(data)
+    kind = READERS_KIND[suffix]
+    if len(data) > MAX_BYTES[kind]:
+        return _failed(path, kind, too_large(display_name(path), MAX_BYTES[kind]).message)
+    stem = "标准输入" if is_stdin(path) else (path.stem or "报告")
+    with tempfile.TemporaryDirectory(prefix="jixiao-") as folder:
+        spooled = Path(folder) / f"{stem}{suffix}"
+        spooled.write_bytes(data)
+        document = read(spooled)
+    return replace(document, file=display_name(path))
+
+
+def _sniffed_suffix(data: bytes) -> str:
+    if data.startswith(b"%PDF"):
+        return ".pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return ".docx"
+    return ".txt"

@@ -36,7 +36,12 @@ class Reader:
     def mapping(self, raw: Any, path: str) -> Mapping[str, Any] | None:
         if isinstance(raw, dict):
             return raw
-        self.error("key-type", path, f"{path or '文件内容'}应为键值映射（key: value），实为{describe(raw)}")
+        if not path:  # the whole file: never echo what it holds (it may be any file a path names)
+            what = "空值" if raw is None else "一段文字" if isinstance(raw, str) else describe(raw)
+            message = f"文件内容应为键值映射（key: value），实为{what}；这不是 jixiao 的 YAML 文件？"
+            self.error("key-type", path, message)
+        else:
+            self.error("key-type", path, f"{path}应为键值映射（key: value），实为{describe(raw)}")
         return None
 
     def sequence(self, raw: Any, path: str) -> list[Any] | None:

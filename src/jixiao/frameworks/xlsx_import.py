@@ -9,6 +9,7 @@ The output is a `jixiao/framework@1` document, validated by the ordinary loader.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import UnusableInput
+from ..core.inputs import InputRefused, os_reason, read_input
 from ..core.numbers import in_range, to_decimal
 from .criteria_zh import names_alternatives, read_criteria
 from .loader import FORMAT, Loaded, builtin_path, load_document
@@ -215,14 +217,34 @@ def _indicator(node: _Node, node_id: str, unsure: list[Unsure]) -> dict[str, Any
     return out
 
 
+MAX_WORKBOOK_BYTES = 50 * 1024 * 1024
+
+
+def _read_workbook(path: Path) -> bytes:
+    """The workbook's bytes (a pipe or ``-`` too); a device, a silent pipe or an oversized file is refused."""
+    try:
+        return read_input(path, MAX_WORKBOOK_BYTES)
+    except InputRefused as error:
+        raise TableImportError(error.message) from error
+    except FileNotFoundError as error:
+        raise TableImportError(f"{path}：文件不存在") from error
+    except IsADirectoryError as error:
+        raise TableImportError(f"{path}：这是文件夹，不是 .xlsx 工作簿") from error
+    except PermissionError as error:
+        raise TableImportError(f"{path}：无法读取，没有读取权限") from error
+    except OSError as error:
+        raise TableImportError(f"{path}：无法读取（{os_reason(error)}）") from error
+
+
 def import_xlsx(path: Path, meta: dict[str, Any]) -> Imported:
     """Read ``path`` into a table document with ``meta`` (id, name, issuer, …); validate it."""
     from openpyxl import load_workbook
 
     if path.suffix.lower() in OLD_FORMATS:
         raise TableImportError(f"{path}：不支持 {path.suffix} 格式，请在 Excel 或 WPS 中另存为 .xlsx 后再导入")
+    data = _read_workbook(path)
     try:
-        book = load_workbook(path, data_only=True)
+        book = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as error:  # openpyxl raises many types for files that are not workbooks
         raise TableImportError(
             f"{path}：无法作为 .xlsx 工作簿打开（{type(error).__name__}）；如为 .xls 或 .et 文件，请另存为 .xlsx"

@@ -6,10 +6,8 @@ Dates stay text (the loaders parse them), duplicate keys are refused, and every 
 
 from __future__ import annotations
 
-import errno
 import math
 import re
-import stat
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 import yaml
 
 from ..core.errors import UnusableInput
+from ..core.inputs import InputRefused, display_name, os_reason, read_input
 
 
 class YamlError(UnusableInput):
@@ -240,47 +239,32 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 def read_limited(path: Path, limit: int | None = None) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes; a device, a pipe or a larger file is refused.
+    """The bytes of a file or a pipe (``-`` is standard input) of at most ``limit`` bytes (``core.inputs``).
 
-    A FIFO would block and ``/dev/zero`` would never end: only regular files are opened.
+    A device or a larger input is refused, and a pipe that sends nothing for a while is given up:
+    ``/dev/zero`` would never end and a FIFO nobody writes would block forever.
     """
-    limit = MAX_FILE_BYTES if limit is None else limit
     try:
-        status = path.stat()
-    except OSError:
-        status = None  # opening it below says what is wrong
-    if status is not None and not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
-        raise YamlError(f"{path}：无法读取，这不是普通文件（设备、管道或套接字）")
-    if status is not None and status.st_size > limit:
-        raise YamlError(f"{path}：文件过大（超过{limit // (1024 * 1024)} MB），无法读取")
-    with path.open("rb") as handle:
-        raw = handle.read(limit + 1)
-    if len(raw) > limit:
-        raise YamlError(f"{path}：文件过大（超过{limit // (1024 * 1024)} MB），无法读取")
-    return raw
-
-
-_OS_REASONS = {errno.ENAMETOOLONG: "文件名过长", errno.ELOOP: "符号链接循环", errno.ENOTDIR: "路径中有一级不是文件夹"}
-
-
-def _os_reason(error: OSError) -> str:
-    return _OS_REASONS.get(error.errno or 0, error.strerror or type(error).__name__)
+        return read_input(path, MAX_FILE_BYTES if limit is None else limit)
+    except InputRefused as error:
+        raise YamlError(error.message) from error
 
 
 def load_file(path: Path) -> Any:
-    """Read and parse a YAML file; raise YamlError when it is missing, not UTF-8 or malformed."""
+    """Read and parse a YAML file (``-``: standard input); YamlError when it is missing, not UTF-8 or malformed."""
+    name = display_name(path)
     try:
         raw = read_limited(path)
     except FileNotFoundError as error:
-        raise YamlError(f"{path}：文件不存在") from error
+        raise YamlError(f"{name}：文件不存在") from error
     except IsADirectoryError as error:
-        raise YamlError(f"{path}：无法读取，这是文件夹而不是文件") from error
+        raise YamlError(f"{name}：无法读取，这是文件夹而不是文件") from error
     except PermissionError as error:
-        raise YamlError(f"{path}：无法读取，没有读取权限") from error
+        raise YamlError(f"{name}：无法读取，没有读取权限") from error
     except OSError as error:
-        raise YamlError(f"{path}：无法读取（{_os_reason(error)}）") from error
+        raise YamlError(f"{name}：无法读取（{os_reason(error)}）") from error
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise YamlError(f"{path}：不是 UTF-8 编码的文本文件（第{error.start + 1}个字节无法解码）") from error
-    return loads(text, str(path))
+        raise YamlError(f"{name}：不是 UTF-8 编码的文本文件（第{error.start + 1}个字节无法解码）") from error
+    return loads(text, name)

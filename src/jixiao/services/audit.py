@@ -14,6 +14,7 @@ from ..audit.checks import run_checks
 from ..audit.extract import extract
 from ..audit.model import Document, Extracted, Finding, StatedRatio
 from ..audit.readers import read
+from ..core.inputs import is_stdin
 from ..core.numbers import q2
 from .scoring import UnusableInput
 
@@ -42,7 +43,7 @@ def expand(paths: Sequence[Path]) -> list[Path]:
                 for p in path.rglob("*")
                 if p.suffix.lower() in SUFFIXES and p.is_file() and not p.name.startswith(("~$", "."))
             )
-        elif path.exists():
+        elif is_stdin(path) or path.exists():  # "-": a report piped in
             files.append(path)
         else:
             raise UnusableInput(f"{path}：文件或目录不存在")

@@ -18,8 +18,8 @@ from ..documents.model import Report
 from ..documents.source import Source
 from ..frameworks.yamlio import load_file
 from .evaluations import source_of
-from .files import check_output, write_atomically
-from .scoring import Scored, UnusableInput, score_evaluation, tables_beside
+from .files import OutputRefused, check_output, write_atomically
+from .scoring import Scored, score_evaluation, tables_beside
 
 REPORT_FORMATS = ("docx", "pdf", "html", "md")
 
@@ -55,9 +55,9 @@ def output_paths(evaluations: Sequence[Path], out: Path, fmt: str | None, force:
     if len(evaluations) == 1 and out.suffix and not out.is_dir():
         return [check_output(out, evaluations, force)]
     if out.suffix and not out.is_dir():
-        raise UnusableInput(f"有{len(evaluations)}个评价文件，-o 应为目录，而不是文件 {out}")
+        raise OutputRefused(f"有{len(evaluations)}个评价文件，-o 应为目录，而不是文件 {out}")
     if out.exists() and not out.is_dir():
-        raise UnusableInput(f"{out} 是已有的文件，-o 应为目录")
+        raise OutputRefused(f"{out} 是已有的文件，-o 应为目录")
     return [check_output(path, evaluations, force) for path in _unique(out, evaluations, fmt or "docx")]
 
 
@@ -92,7 +92,7 @@ def _visible(name: str) -> str:
 def report_format(path: Path) -> str:
     fmt = path.suffix.lstrip(".").lower()
     if fmt not in REPORT_FORMATS:
-        raise UnusableInput(f"{path}：不支持的报告格式“{path.suffix or '（无扩展名）'}”，可用 .docx .pdf .html .md")
+        raise OutputRefused(f"{path}：不支持的报告格式“{path.suffix or '（无扩展名）'}”，可用 .docx .pdf .html .md")
     return fmt
 
 
@@ -177,7 +177,7 @@ _RENDERERS: dict[str, Callable[[Report, Path], None]] = {"docx": _render_docx, "
 def write_tables(evaluation: Path, output: Path, force: bool = False) -> Outcome:
     """The 数据表/评分表 workbook of one evaluation (never over the evaluation, nor a file unless ``force``)."""
     if output.suffix.lower() != ".xlsx":
-        raise UnusableInput(f"{output}：数据表/评分表只能写成 .xlsx 文件")
+        raise OutputRefused(f"{output}：数据表/评分表只能写成 .xlsx 文件")
     check_output(output, [evaluation], force)
     outcome = Outcome(evaluation, target=output)
     scored, source, why = prepare(evaluation)

@@ -8,12 +8,14 @@ a file that already exists.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..core.errors import UnusableInput
+from ..core.inputs import os_reason
 
 
 class OutputRefused(UnusableInput):
@@ -104,5 +106,4 @@ def _os_error(error: BaseException) -> OSError | None:
 
 
 def _why(error: OSError) -> str:
-    reasons = {13: "没有写入权限", 28: "磁盘空间不足", 30: "只读文件系统", 36: "文件名过长", 122: "超出磁盘配额"}
-    return reasons.get(error.errno or 0, error.strerror or type(error).__name__)
+    return "没有写入权限" if error.errno in (errno.EACCES, errno.EPERM) else os_reason(error)

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..core.engine import Engine
 from ..core.errors import UnusableInput
+from ..core.inputs import is_stdin
 from ..core.model import Evaluation, Framework, Issue, Scorecard, Severity
 from ..frameworks import loader
 from ..frameworks.evaluation import load_evaluation
@@ -57,14 +58,33 @@ def load_table(ref: str, base_dir: Path | None = None) -> loader.Loaded:
             )
             return loader.Loaded(None, (issue,))
         path = found
+    if base_dir is not None and path is candidate:
+        refused = _not_a_table_file(ref, path)
+        if refused:
+            return loader.Loaded(None, (Issue(Severity.ERROR, "framework-path", "framework", refused),))
     return load_table_file(path)  # a YamlError is UnusableInput
 
 
-def _is_file(path: Path) -> bool:
-    """Whether ``path`` names a file; a name the system cannot take (too long, a NUL) names none."""
+TABLE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _not_a_table_file(ref: str, path: Path) -> str:
+    """Why the file an evaluation names is not read as a table ("" when it may be): only .yaml files are."""
     try:
-        return path.is_file()
-    except (OSError, ValueError):
+        resolved = path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return ""  # reading it says what is wrong with the name
+    if resolved.suffix.lower() not in TABLE_SUFFIXES:
+        shown = ref if str(resolved) == ref else f"{ref}（即 {resolved}）"
+        return f"{shown}不是评分表文件（评分表应为 .yaml 文件，或内置评分表编号），未读取"
+    return ""
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` names a file (or a pipe to read it from); a name the system cannot take names none."""
+    try:
+        return is_stdin(path) or (path.exists() and not path.is_dir())
+    except (OSError, ValueError):  # too long, a NUL
         return False
 
 
@@ -113,8 +133,14 @@ def score_file(path: Path) -> Scored:
 
 
 def tables_beside(evaluation: Path) -> TableLookup:
-    """The CLI's way to find a table: a built-in id, or a path relative to the evaluation's folder."""
-    return lambda ref: load_table(ref, evaluation.parent)
+    """The CLI's way to find a table: a built-in id, or a path relative to the evaluation's folder.
+
+    An evaluation read from standard input (``-``, /dev/stdin, ``<(…)``) has no folder: the current one.
+    """
+    folder = (
+        Path() if is_stdin(evaluation) or evaluation.parts[:2] in (("/", "dev"), ("/", "proc")) else evaluation.parent
+    )
+    return lambda ref: load_table(ref, folder)
 
 
 def score_evaluation(document: Any, file: str, find_table: TableLookup) -> Scored:
@@ -211,12 +237,12 @@ def import_table(source: Path, output: Path, meta: dict[str, Any], force: bool =
     errors, so nothing the bureau entered is lost; the caller reports the issues.
     """
     from ..frameworks.xlsx_import import import_xlsx, to_yaml
-    from .files import check_output, write_text
+    from .files import OutputRefused, check_output, write_text
 
-    if not source.exists():
+    if not is_stdin(source) and not source.exists():
         raise UnusableInput(f"{source}：文件不存在")
     if output.suffix.lower() in (".xlsx", ".xls"):
-        raise UnusableInput(f"{output}：输出应为 .yaml 文件，不能覆盖工作簿")
+        raise OutputRefused(f"{output}：输出应为 .yaml 文件，不能覆盖工作簿")
     check_output(output, [source], force)
     imported = import_xlsx(source, meta)  # a TableImportError is UnusableInput
     text = to_yaml(imported.document)

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from ..core.fields import STANDARD_FIELDS, used_fields
+from ..core.inputs import is_pipe
 from ..core.kinds import RULE_NAMES_ZH, kind_of
 from ..core.model import Framework, Indicator
 from ..core.numbers import fmt_points
@@ -15,7 +16,7 @@ from ..core.rules import describe
 from ..core.spec import ASKED_SECTIONS, SECTION_TITLES
 from ..frameworks.loader import is_builtin
 from ..frameworks.reading import plausible_year
-from .files import check_output, write_text
+from .files import OutputRefused, check_output, write_text
 from .scoring import UnusableInput
 
 TEXT_SECTIONS = tuple((key, SECTION_TITLES[key]) for key in ASKED_SECTIONS)  # declared once in core.spec
@@ -133,8 +134,11 @@ def write_template(framework: Framework, output: Path, unit: str = "", year: int
     A built-in table is named by its id; a table file by its path relative to the evaluation.
     """
     if output.exists() or output.is_symlink():
-        raise UnusableInput(f"{output} 已存在，为免覆盖已填写的内容，请换一个文件名")
+        raise OutputRefused(f"{output} 已存在，为免覆盖已填写的内容，请换一个文件名")
     check_output(output, [Path(framework.file)] if framework.file else [])
+    if framework.file and not is_builtin(framework) and is_pipe(framework.file):
+        why = "评分表是从标准输入或管道读入的，模板无法引用它"
+        raise UnusableInput(f"{why}；请先把评分表保存为 .yaml 文件，再对该文件运行 init")
     year = year or (framework.years[-1] if framework.years else date.today().year - 1)
     if not plausible_year(year):
         raise UnusableInput(f"评价年度{year}不合理")
