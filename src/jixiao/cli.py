@@ -6,9 +6,12 @@ Exit status (formats §3): 0 no error, 1 an error-severity issue, 2 unusable arg
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -185,7 +188,8 @@ def report(
         outputs = documents.output_paths(evaluations, output, fmt, force)
         for path in outputs:
             documents.report_format(path)
-        outcomes = _with_progress(evaluations, outputs)
+        with _terminate_as_interrupt():
+            outcomes = _with_progress(evaluations, outputs)
     except UnusableInput as error:
         fail(error)
     except JixiaoError as error:  # e.g. LibreOffice missing
@@ -195,11 +199,36 @@ def report(
         raise typer.Exit(1)
 
 
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While a batch runs, SIGTERM interrupts it like Ctrl-C: temporary folders and LibreOffice are cleaned up."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave the signal alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _with_progress(evaluations: list[Path], outputs: list[Path]) -> list[documents.Outcome]:
+    """Write the reports; a batch shows a progress bar on stderr when it is a terminal."""
     if len(evaluations) == 1:
         return documents.write_reports(evaluations, outputs)
     with Progress(
-        TextColumn("生成报告"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
+        TextColumn("生成报告"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
     ) as bar:
         task = bar.add_task("reports", total=len(evaluations))
         return documents.write_reports(evaluations, outputs, lambda: bar.advance(task))
