@@ -141,10 +141,25 @@ def _kill_group(process: subprocess.Popen[str]) -> None:
 
 
 def _die_with_parent() -> None:
-    """In the child before exec: ask Linux to SIGKILL it when its parent dies (no-op elsewhere)."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(Exception):
-            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    """In the child before exec: ask Linux to SIGKILL it when its parent dies (no-op elsewhere).
+
+    ``prctl`` is looked up in the parent (``_prctl``): the child, forked from a threaded process, only calls it.
+    """
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _prctl() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function: Callable[..., int] = ctypes.CDLL(None).prctl
+    except (OSError, AttributeError):
+        return None
+    return function
+
+
+_PRCTL = _prctl()
 
 
 # --------------------------------------------------------------------------- temporary folders
