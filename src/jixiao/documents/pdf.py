@@ -56,9 +56,13 @@ def _soffice() -> str:
     return found
 
 
-def _environment() -> dict[str, str]:
+def _environment(tmp: Path | None = None) -> dict[str, str]:
+    """LibreOffice's environment: the project's fonts, and its own temporary files in ``tmp`` (removed with it)."""
     env = dict(os.environ)
     env["FONTCONFIG_FILE"] = str(FONTS_CONF)
+    if tmp is not None:
+        tmp.mkdir(parents=True, exist_ok=True)
+        env["TMPDIR"] = str(tmp)
     return env
 
 
@@ -269,7 +273,7 @@ def convert_to_pdf(
             ]  # fmt: skip
             limit = timeout if timeout is not None else 60 + 5 * len(chunk)
             try:
-                logs.append(_run(command, _environment(), limit))
+                logs.append(_run(command, _environment(profile / "tmp"), limit))
             except DocumentError as error:
                 logs.append(error.message)
             finally:
