@@ -12,11 +12,6 @@ Figures (the last lines of the output, one per figure, ``bench: <name> <value> <
   are written when first read, so ``score_per_s`` does not include them;
 * ``yaml_score_per_s`` — examples/lechang-2023.yaml text parsed, validated and scored, N times.
 
-Run with ``PYTHONPATH=build/fast`` (as ``make bench`` does after ``make fast``), the scoring core
-is the one compiled with mypyc, and the figures are named ``score_compiled_per_s``,
-``baseline_beside_compiled_per_s``, ``engine_compiled_vs_baseline``, ``explained_compiled_per_s``
-and ``yaml_score_compiled_per_s``; a compiled build older than ``src`` is refused.
-
 The baseline is checked against the engine (base, bonus, total, grade and every leaf score of
 every evaluation), and every scorecard is checked to have no error issue. The engine and the
 baseline are timed in turns, ten chunks each, so that both meet the same machine (a shared
@@ -36,11 +31,9 @@ import random
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 from typing import Any
 
-from jixiao.core import engine as engine_module
 from jixiao.core.engine import Engine
 from jixiao.core.model import Evaluation, Framework, Item, LeafInput, Scorecard, Severity, Unit
 from jixiao.frameworks.evaluation import load_evaluation
@@ -193,8 +186,7 @@ def leaf_inputs(rng: random.Random, data: dict[str, Decimal], excellent: bool) -
     inputs = {leaf: judgement_input(rng, w, excellent) for leaf, w in JUDGEMENTS.items()}
     for leaf, items in CHECKLISTS.items():
         checked = tuple(i for i in range(len(items)) if rng.random() < met)
-        # nothing checked is an answer only with its reason (未填写 otherwise, issue 12)
-        inputs[leaf] = {"checked": checked} if checked else {"checked": checked, "reason": "各项均不符合"}
+        inputs[leaf] = {"checked": checked} if checked else {"checked": checked, "reason": "本年度均不符合"}
     for leaf in YES_NO:
         inputs[leaf] = {"value": rng.random() < 0.9, "reason": rng.choice(REASONS)}
     inputs["budgeting.targets.coverage"] = {"value": money(rng, 80, 100), "reason": "按支出测算"}
@@ -524,13 +516,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def summary(args: argparse.Namespace, pinned: str, figures: dict[str, Timed], compiled: bool) -> None:
+def summary(args: argparse.Namespace, pinned: str, figures: dict[str, Timed]) -> None:
     """The human-readable part of the output."""
     grades: dict[str, int] = {}
     for digest in figures["engine"].results:
         grades[digest[4] or "-"] = grades.get(digest[4] or "-", 0) + 1
-    core = "compiled with mypyc (make fast)" if compiled else "pure Python"
-    print(f"jixiao scoring benchmark — table {TABLE_ID}, seed {args.seed}, scoring core {core}")
+    print(f"jixiao scoring benchmark — table {TABLE_ID}, seed {args.seed}")
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, {pinned}")
     print(f"grades of the generated evaluations: {dict(sorted(grades.items()))}")
     for name, what in (
@@ -553,7 +544,6 @@ def summary(args: argparse.Namespace, pinned: str, figures: dict[str, Timed], co
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    compiled = core_build()
     pinned = pin_one_core(args.cpu)
     framework = table()
     engine = Engine(framework)
@@ -572,27 +562,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     check_complete(figures["engine"].results, "evaluation")
     check_complete(figures["yaml"].results, "YAML file")
     check_baseline(figures["engine"].results, figures["baseline"].results)
-    summary(args, pinned, figures, compiled)
+    summary(args, pinned, figures)
     engine_rate, baseline_rate = figures["engine"].rate(), figures["baseline"].rate()
-    c = "_compiled" if compiled else ""
-    print(f"bench: score{c}_per_s {engine_rate:.0f} evaluations/s")
-    print(f"bench: baseline{'_beside_compiled' if compiled else ''}_per_s {baseline_rate:.0f} evaluations/s")
-    print(f"bench: engine{c}_vs_baseline {engine_rate / baseline_rate:.2f} ratio")
-    print(f"bench: explained{c}_per_s {figures['explained'].rate():.0f} evaluations/s")
-    print(f"bench: yaml_score{c}_per_s {figures['yaml'].rate():.0f} files/s")
+    print(f"bench: score_per_s {engine_rate:.0f} evaluations/s")
+    print(f"bench: baseline_per_s {baseline_rate:.0f} evaluations/s")
+    print(f"bench: engine_vs_baseline {engine_rate / baseline_rate:.2f} ratio")
+    print(f"bench: explained_per_s {figures['explained'].rate():.0f} evaluations/s")
+    print(f"bench: yaml_score_per_s {figures['yaml'].rate():.0f} files/s")
     return 0
-
-
-def core_build() -> bool:
-    """Whether the scoring core is the compiled one (make fast); exits when that build is stale."""
-    if not str(engine_module.__file__).endswith(tuple(EXTENSION_SUFFIXES)):
-        return False
-    built = Path(str(engine_module.__file__)).parent
-    here = Path(__file__).resolve().parent.parent / "src" / "jixiao" / "core"
-    stale = [f.name for f in sorted(here.glob("*.py")) if (built / f.name).read_bytes() != f.read_bytes()]
-    if stale:
-        sys.exit(f"the compiled core in {built} is older than src ({', '.join(stale)}): run make fast")
-    return True
 
 
 if __name__ == "__main__":

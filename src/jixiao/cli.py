@@ -6,11 +6,14 @@ Exit status (formats §3): 0 no error, 1 an error-severity issue, 2 unusable arg
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -23,8 +26,11 @@ from .core.errors import JixiaoError, UnusableInput
 from .core.model import RULE_NAMES_ZH, Framework, Issue, Scorecard, Severity
 from .core.numbers import fmt_points
 from .frameworks.loader import Loaded
-from .services import documents, scoring
+from .services import scoring
 from .services.files import OutputRefused, check_output, write_text
+
+if TYPE_CHECKING:  # imported where used: scoring does not load the document writers (start-up time)
+    from .services import documents
 
 cli_zh.install()  # click's and typer's own messages and help in Chinese
 app = typer.Typer(
@@ -108,10 +114,26 @@ def scorecard_table(card: Scorecard, framework: Framework) -> Table:
 
 @app.command()
 def score(
-    evaluation: Annotated[Path, typer.Argument(help="评价数据文件（jixiao/evaluation@1 YAML）")],
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（jixiao/score@1）")] = False,
+    evaluations: Annotated[
+        list[Path], typer.Argument(help="一个或多个评价数据文件（jixiao/evaluation@1 YAML），或含有它们的目录")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（jixiao/score@1；多个文件时为其列表）")] = False,
 ) -> None:
-    """计算并打印评分表：每项指标的分值、值、得分与说明，以及总分和等级。"""
+    """计算并打印评分表：每项指标的分值、值、得分与说明，以及总分和等级；多个文件时打印每个文件的结果汇总。
+
+    退出状态：0 全部无错误，1 有文件存在错误，2 有文件无法读取（其余文件照常评分）。
+    """
+    try:
+        files = _evaluation_files(evaluations)
+    except JixiaoError as error:
+        fail(error)
+    if len(files) == 1 and not evaluations[0].is_dir():
+        _score_one(files[0], as_json)
+        return
+    _score_many(files, as_json)
+
+
+def _score_one(evaluation: Path, as_json: bool) -> None:
     try:
         scored = scoring.score_file(evaluation)
     except JixiaoError as error:
@@ -122,6 +144,54 @@ def score(
         print_scorecard(scored.scorecard, scored.framework)
     print_issues(scored.issues)
     exit_for(scored.issues, "未能给出总分")
+
+
+def _score_many(files: list[Path], as_json: bool) -> None:
+    """Every file scored in this one process; one summary row per file; the worst status is the exit status."""
+    summary = Table(title=f"评分结果汇总（{len(files)} 个文件）")
+    for name in ("文件", "单位", "年度", "总分", "等级", "错误", "警告", "结果"):
+        summary.add_column(name, overflow="fold")
+    results: list[Any] = []
+    status = 0
+    for path in files:
+        try:
+            scored = scoring.score_file(path)
+        except JixiaoError as error:
+            err.print(f"[red]无法读取：[/red]{esc(error.message)}")
+            summary.add_row(esc(path), "—", "—", "—", "—", "—", "—", "[red]无法读取[/red]")
+            status = 2
+            continue
+        print_issues(tuple(i for i in scored.issues if i.severity is not Severity.INFO))
+        if as_json:
+            results.append(scoring.score_json(scored))
+        errors = sum(1 for i in scored.issues if i.severity is Severity.ERROR)
+        warnings = sum(1 for i in scored.issues if i.severity is Severity.WARNING)
+        card = scored.scorecard
+        total = fmt_points(card.total) if card is not None and card.total is not None else "—"
+        grade = (card.grade if card is not None else "") or "—"
+        unit, year = (esc(card.unit), str(card.year)) if card is not None else ("—", "—")
+        verdict = "[red]有错误[/red]" if errors else "[green]通过[/green]"
+        summary.add_row(esc(path), unit, year, total, grade, str(errors), str(warnings), verdict)
+        status = max(status, 1 if errors else 0)
+    if as_json:
+        out.print_json(json.dumps(results, ensure_ascii=False))
+    else:
+        out.print(summary)
+    raise typer.Exit(status)
+
+
+def _evaluation_files(paths: list[Path]) -> list[Path]:
+    """The evaluation files named, a folder standing for its .yaml/.yml files (sorted, not recursive)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
+            if not found:
+                raise UnusableInput(f"目录 {path} 中没有评价数据文件（.yaml）")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
 
 
 def print_scorecard(card: Scorecard, framework: Framework | None) -> None:
@@ -179,6 +249,8 @@ def report(
     force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
 ) -> None:
     """生成自评报告：.docx（公文格式）、.pdf、.html 或 .md，数字与评分表一致。"""
+    from .services import documents
+
     if fmt not in documents.REPORT_FORMATS:
         err.print(f"[red]--format 应为 {'、'.join(documents.REPORT_FORMATS)} 之一[/red]")
         raise typer.Exit(2)
@@ -186,7 +258,8 @@ def report(
         outputs = documents.output_paths(evaluations, output, fmt, force)
         for path in outputs:
             documents.report_format(path)
-        outcomes = _with_progress(evaluations, outputs)
+        with _terminate_as_interrupt():
+            outcomes = _with_progress(evaluations, outputs)
     except UnusableInput as error:
         fail(error)
     except JixiaoError as error:  # e.g. LibreOffice missing
@@ -196,11 +269,38 @@ def report(
         raise typer.Exit(1)
 
 
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While a batch runs, SIGTERM interrupts it like Ctrl-C: temporary folders and LibreOffice are cleaned up."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave the signal alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _with_progress(evaluations: list[Path], outputs: list[Path]) -> list[documents.Outcome]:
+    """Write the reports; a batch shows a progress bar on stderr when it is a terminal."""
+    from .services import documents
+
     if len(evaluations) == 1:
         return documents.write_reports(evaluations, outputs)
     with Progress(
-        TextColumn("生成报告"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
+        TextColumn("生成报告"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
     ) as bar:
         task = bar.add_task("reports", total=len(evaluations))
         return documents.write_reports(evaluations, outputs, lambda: bar.advance(task))
@@ -208,18 +308,37 @@ def _with_progress(evaluations: list[Path], outputs: list[Path]) -> list[documen
 
 @app.command()
 def tables(
-    evaluation: Annotated[Path, typer.Argument(help="评价数据文件")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="输出的 .xlsx 文件")],
+    evaluations: Annotated[list[Path], typer.Argument(help="一个或多个评价数据文件，或含有它们的目录")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出的 .xlsx 文件；多个评价时为目录")],
     force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
 ) -> None:
-    """生成数据表与评分表工作簿（.xlsx），小计与总分为公式。"""
+    """生成数据表与评分表工作簿（.xlsx），小计与总分为公式；多个评价时每个评价一个工作簿。"""
+    from .services import documents
+
     try:
-        outcome = documents.write_tables(evaluation, output, force)
+        files = _evaluation_files(evaluations)
+        if len(files) == 1 and not evaluations[0].is_dir():
+            outcomes = [documents.write_tables(files[0], output, force)]
+        else:
+            outcomes = [
+                _tables_of(path, target, force)
+                for path, target in zip(files, documents.output_paths(files, output, "xlsx", force), strict=True)
+            ]
     except JixiaoError as error:
         fail(error)
-    _print_outcomes([outcome])
-    if documents.has_errors([outcome]):
+    _print_outcomes(outcomes)
+    if documents.has_errors(outcomes):
         raise typer.Exit(1)
+
+
+def _tables_of(evaluation: Path, target: Path, force: bool) -> documents.Outcome:
+    """One workbook of a batch: a file that cannot be read or written is reported, the batch goes on."""
+    from .services import documents
+
+    try:
+        return documents.write_tables(evaluation, target, force)
+    except JixiaoError as error:
+        return documents.Outcome(evaluation, target=target, error=error.message)
 
 
 @app.command()

@@ -1,20 +1,28 @@
 """Convert .docx reports to PDF with LibreOffice headless, so the PDF has Word's layout.
 
-One ``soffice`` process converts a whole batch (starting LibreOffice costs more than a page), with a fresh
-profile per call (two conversions sharing a profile fail), the project's fontconfig aliases (the official
-Chinese font names → installed Noto CJK fonts) and a timeout. LibreOffice exits 0 even when it could not
-load a file, so every expected output is checked.
+A batch is converted in chunks (one ``soffice`` call reads only about 250 file arguments, and starting
+LibreOffice costs more than a page), one process per core at a time, each with a fresh profile (two
+conversions sharing a profile fail), the project's fontconfig aliases (the official Chinese font names →
+installed Noto CJK fonts) and a timeout. LibreOffice exits 0 even when it could not load a file, so every
+expected output is checked, and the PDFs that did convert are kept. Temporary folders are named after
+this process; an interrupted batch kills its LibreOffice processes, and folders left by a killed one are
+removed (with their LibreOffice) on the next start.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..core.errors import JixiaoError
@@ -48,9 +56,13 @@ def _soffice() -> str:
     return found
 
 
-def _environment() -> dict[str, str]:
+def _environment(tmp: Path | None = None) -> dict[str, str]:
+    """LibreOffice's environment: the project's fonts, and its own temporary files in ``tmp`` (removed with it)."""
     env = dict(os.environ)
     env["FONTCONFIG_FILE"] = str(FONTS_CONF)
+    if tmp is not None:
+        tmp.mkdir(parents=True, exist_ok=True)
+        env["TMPDIR"] = str(tmp)
     return env
 
 
@@ -81,21 +93,159 @@ def _inputs(docx_paths: Sequence[Path]) -> list[Path]:
 
 
 def _run(command: list[str], env: dict[str, str], timeout: float) -> str:
-    """Run LibreOffice in its own process group; on timeout kill the whole group. Returns its output."""
+    """Run LibreOffice in its own process group; returns its output.
+
+    On a timeout, an interruption (Ctrl-C, SIGTERM turned into an exception by the CLI) or any other
+    exception the whole group is killed before the exception goes on. Where the system allows it, the
+    direct child is also killed by the kernel when this process dies (``PR_SET_PDEATHSIG``); what a
+    SIGKILL still leaves behind is removed by ``clean_stale`` on the next start.
+    """
     with subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
     ) as process:
+        with _LOCK:
+            _RUNNING.add(process)
         try:
             output, _ = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
+            _kill_group(process)
             raise DocumentError(f"LibreOffice 转换超时（{timeout:.0f} 秒），已终止。") from None
+        except BaseException:
+            _kill_group(process)
+            raise
+        finally:
+            with _LOCK:
+                _RUNNING.discard(process)
     return output or ""
 
 
-def convert_to_pdf(docx_paths: Sequence[Path], out_dir: Path, timeout: float | None = None) -> list[Path]:
-    """Convert ``docx_paths`` to ``out_dir/<stem>.pdf`` in one LibreOffice process; returns the PDF paths."""
+_RUNNING: set[subprocess.Popen[str]] = set()  # LibreOffice processes of this batch, for an interruption
+_LOCK = threading.Lock()
+
+
+def _kill_running() -> None:
+    with _LOCK:
+        running = list(_RUNNING)
+    for process in running:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(Exception):
+        process.communicate(timeout=10)
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux to SIGKILL it when its parent dies (no-op elsewhere).
+
+    ``prctl`` is looked up in the parent (``_prctl``): the child, forked from a threaded process, only calls it.
+    """
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _prctl() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function: Callable[..., int] = ctypes.CDLL(None).prctl
+    except (OSError, AttributeError):
+        return None
+    return function
+
+
+_PRCTL = _prctl()
+
+
+# --------------------------------------------------------------------------- temporary folders
+
+BATCH_PREFIX = "jixiao-pdf-"
+
+
+@contextlib.contextmanager
+def batch_folder() -> Iterator[Path]:
+    """A temporary folder for one conversion, named with this process's id, removed afterwards.
+
+    Folders left by a process that no longer exists (killed with SIGKILL) are removed first, with any
+    LibreOffice still running on them.
+    """
+    clean_stale()
+    folder = Path(tempfile.mkdtemp(prefix=f"{BATCH_PREFIX}{os.getpid()}-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def clean_stale(root: Path | None = None) -> list[Path]:
+    """Remove ``jixiao-pdf-<pid>-…`` folders whose process is gone, killing LibreOffice left on them."""
+    root = Path(tempfile.gettempdir()) if root is None else root
+    removed = []
+    with contextlib.suppress(OSError):
+        for folder in root.glob(f"{BATCH_PREFIX}*-*"):
+            pid = folder.name[len(BATCH_PREFIX) :].split("-", 1)[0]
+            if not pid.isdigit() or _alive(int(pid)) or not folder.is_dir():
+                continue
+            _kill_using(folder)
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _kill_using(folder: Path) -> None:
+    """SIGKILL every process whose command line names ``folder`` (LibreOffice on one of its profiles)."""
+    mark = str(folder).encode()
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if mark in (entry / "cmdline").read_bytes():
+                os.kill(int(entry.name), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue
+
+
+# --------------------------------------------------------------------------- conversion
+
+CHUNK = 100  # at most this many files per LibreOffice call: well under the ~250 arguments it reads
+
+
+def _workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def convert_to_pdf(
+    docx_paths: Sequence[Path],
+    out_dir: Path,
+    timeout: float | None = None,
+    done: Callable[[int], None] = lambda n: None,
+) -> list[Path]:
+    """Convert ``docx_paths`` to ``out_dir/<stem>.pdf``; returns the PDF paths, in order.
+
+    The files are converted in chunks of ``CHUNK``, one LibreOffice process per core at a time, each
+    with its own profile; ``done(n)`` is called as each chunk of ``n`` files finishes. Every PDF that
+    converted is kept; if some did not, ``DocumentError.failed`` lists their inputs.
+    """
     paths = _inputs(docx_paths)
     if not paths:
         return []
@@ -106,24 +256,60 @@ def convert_to_pdf(docx_paths: Sequence[Path], out_dir: Path, timeout: float | N
     outputs = [out_dir / f"{p.stem}.pdf" for p in paths]
     for stale in outputs:
         stale.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="jixiao-soffice-") as profile:
-        command = [
-            soffice, "--headless", "--norestore", "--nolockcheck", "--nologo", "--nodefault",
-            f"-env:UserInstallation={Path(profile).as_uri()}",
-            "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, paths),
-        ]  # fmt: skip
-        output = _run(command, _environment(), timeout if timeout is not None else 60 + 5 * len(paths))
+    workers = _workers()
+    rounds = -(-len(paths) // (workers * CHUNK))  # chunks as even as possible, a multiple of the workers
+    count = min(len(paths), workers * rounds)
+    chunks = [paths[i::count] for i in range(count)]  # sizes differ by one at most
+    logs: list[str] = []
+    with batch_folder() as profiles:
+
+        def convert(index: int) -> None:
+            chunk = chunks[index]
+            profile = profiles / f"profile-{index}"
+            command = [
+                soffice, "--headless", "--norestore", "--nolockcheck", "--nologo", "--nodefault",
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, chunk),
+            ]  # fmt: skip
+            limit = timeout if timeout is not None else 60 + 5 * len(chunk)
+            try:
+                logs.append(_run(command, _environment(profile / "tmp"), limit))
+            except DocumentError as error:
+                logs.append(error.message)
+            finally:
+                shutil.rmtree(profile, ignore_errors=True)
+            done(len(chunk))
+
+        _in_parallel(convert, len(chunks), min(workers, len(chunks)))
     failed = [p for p, pdf in zip(paths, outputs, strict=True) if not pdf.is_file() or pdf.stat().st_size == 0]
     if failed:
-        names, detail = "，".join(p.name for p in failed), output.strip()[-500:]
+        names, detail = "，".join(p.name for p in failed), "\n".join(logs).strip()[-500:]
         raise DocumentError(f"LibreOffice 未能转换：{names}。输出：{detail or '（无）'}", failed)
     return outputs
 
 
+def _in_parallel(task: Callable[[int], None], count: int, workers: int) -> None:
+    """``task(0)`` … ``task(count - 1)`` on ``workers`` threads; the first exception is raised after all stop."""
+    if workers <= 1:
+        for index in range(count):
+            task(index)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(task, index) for index in range(count)]
+        try:
+            for future in futures:
+                future.result()
+        except BaseException:  # Ctrl-C or SIGTERM in the main thread: stop the other chunks now
+            for future in futures:
+                future.cancel()
+            _kill_running()
+            raise
+
+
 def pdf_bytes(report: Report) -> bytes:
     """``report`` as the bytes of a PDF (converted in a temporary directory, removed afterwards)."""
-    with tempfile.TemporaryDirectory(prefix="jixiao-pdf-") as tmp:
-        path = Path(tmp) / "report.pdf"
+    with batch_folder() as tmp:
+        path = tmp / "report.pdf"
         render_pdf(report, path)
         return path.read_bytes()
 
@@ -131,9 +317,9 @@ def pdf_bytes(report: Report) -> bytes:
 def render_pdf(report: Report, path: Path) -> None:
     """Write ``report`` to ``path`` as PDF (via a .docx in a temporary directory)."""
     path = Path(path)
-    with tempfile.TemporaryDirectory(prefix="jixiao-pdf-") as tmp:
-        source = Path(tmp) / f"{path.stem or 'report'}.docx"
+    with batch_folder() as tmp:
+        source = tmp / f"{path.stem or 'report'}.docx"
         render_docx(report, source)
-        (pdf,) = convert_to_pdf([source], Path(tmp) / "out")
+        (pdf,) = convert_to_pdf([source], tmp / "out")
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(pdf, path)

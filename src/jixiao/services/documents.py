@@ -1,13 +1,12 @@
 """Use cases: write reports (.docx .pdf .html .md) and the 数据表/评分表 workbook (.xlsx).
 
 Each evaluation is scored first; an evaluation with errors gets no document. PDFs of a batch are
-converted by one LibreOffice process.
+converted together (documents.pdf: in chunks, one LibreOffice process per core).
 """
 
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,20 +136,38 @@ def _report(evaluation: Path, outcome: Outcome) -> Report | None:
 
 
 def _write_pdfs(pending: list[tuple[Report, Path, Outcome]], progress: Callable[[], None]) -> None:
-    from ..documents.docx import render_docx
-    from ..documents.pdf import convert_to_pdf
+    """Convert the batch (documents.pdf: in chunks, one LibreOffice per core) and keep every PDF that converted.
 
-    with tempfile.TemporaryDirectory(prefix="jixiao-pdf-") as tmp:
+    An evaluation whose PDF failed gets an error naming it; the others are written.
+    """
+    from ..documents.docx import render_docx
+    from ..documents.pdf import DocumentError, batch_folder, convert_to_pdf
+
+    with batch_folder() as tmp:
         sources = []
         for i, (report, _, _) in enumerate(pending):
-            docx = Path(tmp) / f"{i:05d}.docx"
+            docx = tmp / f"{i:05d}.docx"
             render_docx(report, docx)
             sources.append(docx)
-        pdfs = convert_to_pdf(sources, Path(tmp))
-        for pdf, (_, output, outcome) in zip(pdfs, pending, strict=True):
+        failed: set[Path] = set()
+        try:
+            convert_to_pdf(sources, tmp, done=lambda n: _advance(progress, n))
+        except DocumentError as error:
+            if not error.failed:
+                raise
+            failed = set(error.failed)
+        for docx, (_, output, outcome) in zip(sources, pending, strict=True):
+            if docx.resolve() in failed or docx in failed:
+                outcome.error = "LibreOffice 未能把该报告转换为 PDF（其余报告已生成）"
+                continue
+            pdf = docx.with_suffix(".pdf")
             write_atomically(output, lambda path, source=pdf: shutil.copyfile(source, path))
             outcome.output = output
-            progress()
+
+
+def _advance(progress: Callable[[], None], count: int) -> None:
+    for _ in range(count):
+        progress()
 
 
 def _render_docx(report: Report, path: Path) -> None:
