@@ -142,12 +142,22 @@ def paragraph_texts(report: Report) -> list[str]:
             texts.append(block.text)
         elif isinstance(block, Table):
             texts.append(block.caption)
-    return texts
+    return [*texts, report.stamp.line()]  # the stamp closes the document in a small grey line
 
 
 def test_paragraph_texts_in_order(written: Path) -> None:
     document = docx.Document(str(written))
     assert [p.text for p in document.paragraphs if p.text] == paragraph_texts(sample_report())
+
+
+def test_stamp_is_in_the_properties_and_a_discreet_last_line(written: Path) -> None:
+    report = sample_report()
+    document = docx.Document(str(written))
+    last = [p for p in document.paragraphs if p.text][-1]
+    assert last.text == report.stamp.line()
+    assert last.runs[0].font.size == Pt(8)
+    assert report.stamp.framework_sha256 in document.core_properties.comments
+    assert report.stamp.framework_sha256[:16] not in "".join(p.text for p in document.paragraphs[:-1])
 
 
 def test_styles_and_fonts(written: Path) -> None:
