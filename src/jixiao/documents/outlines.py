@@ -30,6 +30,43 @@ from .wording import (
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 
+# The unit's text each outline prints, in report order, with the title the report gives it; the
+# ``init`` skeleton asks for exactly these.
+SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "zhanjiang": (
+        ("overview", "单位情况"),
+        ("staffing", "人员情况"),
+        ("functions", "工作职能"),
+        ("key_work", "年度总体工作和重点工作任务"),
+        ("goals", "部门整体支出绩效目标"),
+        ("spending", "部门整体支出情况（数据表以外的说明，可不填）"),
+        ("group", "评价小组情况（已填写自评工作小组的可不填）"),
+        ("process", "自评工作过程"),
+        ("quality", "自评材料报送时间及质量（可不填）"),
+        ("submission", "自评材料报送及公开一致情况（可不填）"),
+        ("results", "社会经济效益"),
+        ("experience", "主要做法和经验"),
+        ("problems", "存在问题"),
+        ("measures", "改进措施"),
+        ("other", "其他自评情况"),
+    ),
+    "lechang": (
+        ("functions", "部门主要职责"),
+        ("staffing", "部门人员编制构成"),
+        ("spending", "部门整体收支情况（数据表以外的说明，可不填）"),
+        ("goals", "部门整体支出目标及任务"),
+        ("conclusion", "自评结论"),
+        ("results", "主要绩效"),
+        ("problems", "存在问题"),
+        ("measures", "相关建议"),
+    ),
+}
+
+
+def sections_for(outline: str) -> tuple[tuple[str, str], ...]:
+    """The narrative sections a report in ``outline`` asks the unit for: (key, Chinese title)."""
+    return SECTIONS["lechang" if outline == "lechang" else "zhanjiang"]
+
 
 # --------------------------------------------------------------------------- shared pieces
 
