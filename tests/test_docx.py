@@ -313,3 +313,32 @@ def test_no_auto_numbering_styles_or_python_docx_defaults(written: Path) -> None
         styles = package.read("word/styles.xml").decode()
     assert "word/numbering.xml" not in names and "word/stylesWithEffects.xml" not in names
     assert len(re.findall(r"<w:style ", styles)) < 25
+
+
+def _example_xml() -> str:
+    from jixiao.documents.build import build_report
+    from jixiao.documents.source import Source
+    from jixiao.services.scoring import score_file
+
+    scored = score_file(Path(__file__).parents[1] / "examples" / "zhanjiang-2020.yaml")
+    assert scored.scorecard is not None and scored.framework is not None
+    return document_xml(build_report(Source(scored.scorecard, scored.framework, scored.evaluation)))
+
+
+def test_layout_of_a_real_report() -> None:
+    xml = _example_xml()
+    paragraphs = re.findall(r"<w:p>.*?</w:p>", xml)
+    # a paragraph with a formula is left-aligned: justification would spread the line before it
+    formula = next(p for p in paragraphs if "4276.91万元" in p and "支出完成率=" in p)
+    assert '<w:jc w:val="left"/>' in formula and "<w:widowControl/>" in formula
+    # a minus stays on the line of its number (…规模-1）)
+    assert "规模-\u20601" in xml
+    # the 评分表 annex is on landscape pages: the body's section ends before it, the document's is turned
+    sections = re.findall(r"<w:sectPr>.*?</w:sectPr>", xml)
+    assert len(sections) == 2
+    assert 'w:orient="landscape"' not in sections[0] and 'w:w="11906" w:h="16838"' in sections[0]
+    assert '<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>' in sections[1]
+    annex = xml[xml.index(sections[0]) :]
+    assert "附件2 评分表" in annex and "附件1 数据表" not in annex
+    # upper levels merged down their rows
+    assert annex.count('<w:vMerge w:val="restart"/>') >= 4 and annex.count("<w:vMerge/>") > 10

@@ -102,9 +102,16 @@ def _run(text: str, bold: bool = False) -> str:
     return f"<w:r>{rpr}{_T_OPEN}{_esc(text)}</w:t></w:r>"
 
 
-def _para(style: str, runs: str, page_break: bool = False) -> str:
+_UNBREAKABLE = re.compile(r"[\x21-\x7e×÷]{8,}")  # a formula, figure or hash: no break inside for a line
+
+
+def _para(style: str, runs: str, page_break: bool = False, ragged: bool = False) -> str:
+    """A paragraph; ``ragged``: left-aligned, so that a long unbreakable stretch (a formula with its
+    figures) does not leave the line before it spread across the page by justification."""
     before = "<w:pageBreakBefore/>" if page_break else ""
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{before}</w:pPr>{runs}</w:p>'
+    jc = '<w:jc w:val="left"/>' if ragged else ""
+    widow = "<w:widowControl/>" if style == "Body" else ""  # never one line of a paragraph alone on a page
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{before}{widow}{jc}</w:pPr>{runs}</w:p>'
 
 
 def _runs(runs: Sequence[Run]) -> str:
@@ -209,7 +216,8 @@ def _table(table: Table, text_width: int) -> Iterator[str]:
     with_next, alone = _cell_pprs(table, True), _cell_pprs(table, False)
     above: Row | None = None
     for i, row in enumerate(table.rows, start=1):
-        keep_next = i < len(table.rows) and (keep or row.kind == "group")  # a group label stays with its rows
+        # a group label stays with its rows; the totals stay together and with the last indicator
+        keep_next = i < len(table.rows) and (keep or row.kind == "group" or table.rows[i].kind == "total")
         yield _body_row(row, above, twips, with_next if keep_next else alone)
         above = row
     yield "</w:tbl>"
@@ -265,7 +273,8 @@ def _blocks(blocks: Sequence[Block], tpl: _Template) -> tuple[list[str], bool]:
                 page_break = True
             continue
         if isinstance(block, Paragraph):
-            parts.append(_para(_PARAGRAPH_STYLE[block.kind], _runs(block.runs), page_break))
+            ragged = _UNBREAKABLE.search(block.text) is not None
+            parts.append(_para(_PARAGRAPH_STYLE[block.kind], _runs(block.runs), page_break, ragged))
         elif isinstance(block, Heading):
             if not 1 <= block.level <= 4:
                 raise ValueError(f"标题级别须为 1–4：{block.level}（{block.text}）")
