@@ -177,7 +177,11 @@ MUTATIONS = [
     ("ratio-mismatch", "912.97万元/912.97万元×100%=100.00%", "912.97万元/912.97万元×100%=99.00%"),
     ("unit-suspect", "912.97万元/912.97万元×100%=100.00%", "9129700元/912.97万元×100%=100.00%"),
     ("sum-mismatch", "其中基本支出795.87万元", "其中基本支出759.87万元"),
-    ("score-over-weight", "（2）结转结余率（3分）。\n自评得分3分", "（2）结转结余率（3分）。\n自评得分5分"),
+    (
+        "score-over-weight",
+        "（2）结转结余率（3分）。\n结转结余率=",
+        "（2）结转结余率（3分）。\n自评得分5分，结转结余率=",
+    ),
     ("total-mismatch", "自评分数为100分", "自评分数为96分"),
     ("grade-mismatch", "等级为优", "等级为良"),
     ("numbering-repeat", "三、绩效分析", "二、绩效分析"),
@@ -453,7 +457,7 @@ def test_a_generated_docx_with_a_table_score_changed_is_caught(tmp_path: Path) -
     for row in table.rows:
         cells = [c.text for c in row.cells]
         if cells[2] == "结转结余率" or cells[0] == "总分":
-            row.cells[4].paragraphs[0].runs[0].text = "5" if cells[2] == "结转结余率" else "99"
+            row.cells[6].paragraphs[0].runs[0].text = "5" if cells[2] == "结转结余率" else "99"
     document.save(str(path))
     findings = audit_file(path).findings
     assert any(f.code == "score-over-weight" and "评分表中“结转结余率”得分5分" in f.message for f in findings)

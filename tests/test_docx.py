@@ -142,12 +142,22 @@ def paragraph_texts(report: Report) -> list[str]:
             texts.append(block.text)
         elif isinstance(block, Table):
             texts.append(block.caption)
-    return texts
+    return [*texts, report.stamp.line()]  # the stamp closes the document in a small grey line
 
 
 def test_paragraph_texts_in_order(written: Path) -> None:
     document = docx.Document(str(written))
     assert [p.text for p in document.paragraphs if p.text] == paragraph_texts(sample_report())
+
+
+def test_stamp_is_in_the_properties_and_a_discreet_last_line(written: Path) -> None:
+    report = sample_report()
+    document = docx.Document(str(written))
+    last = [p for p in document.paragraphs if p.text][-1]
+    assert last.text == report.stamp.line()
+    assert last.runs[0].font.size == Pt(8)
+    assert report.stamp.framework_sha256 in document.core_properties.comments
+    assert report.stamp.framework_sha256[:16] not in "".join(p.text for p in document.paragraphs[:-1])
 
 
 def test_styles_and_fonts(written: Path) -> None:
@@ -303,3 +313,32 @@ def test_no_auto_numbering_styles_or_python_docx_defaults(written: Path) -> None
         styles = package.read("word/styles.xml").decode()
     assert "word/numbering.xml" not in names and "word/stylesWithEffects.xml" not in names
     assert len(re.findall(r"<w:style ", styles)) < 25
+
+
+def _example_xml() -> str:
+    from jixiao.documents.build import build_report
+    from jixiao.documents.source import Source
+    from jixiao.services.scoring import score_file
+
+    scored = score_file(Path(__file__).parents[1] / "examples" / "zhanjiang-2020.yaml")
+    assert scored.scorecard is not None and scored.framework is not None
+    return document_xml(build_report(Source(scored.scorecard, scored.framework, scored.evaluation)))
+
+
+def test_layout_of_a_real_report() -> None:
+    xml = _example_xml()
+    paragraphs = re.findall(r"<w:p>.*?</w:p>", xml)
+    # a paragraph with a formula is left-aligned: justification would spread the line before it
+    formula = next(p for p in paragraphs if "4276.91万元" in p and "支出完成率=" in p)
+    assert '<w:jc w:val="left"/>' in formula and "<w:widowControl/>" in formula
+    # a minus stays on the line of its number (…规模-1）)
+    assert "规模-\u20601" in xml
+    # the 评分表 annex is on landscape pages: the body's section ends before it, the document's is turned
+    sections = re.findall(r"<w:sectPr>.*?</w:sectPr>", xml)
+    assert len(sections) == 2
+    assert 'w:orient="landscape"' not in sections[0] and 'w:w="11906" w:h="16838"' in sections[0]
+    assert '<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>' in sections[1]
+    annex = xml[xml.index(sections[0]) :]
+    assert "附件2 评分表" in annex and "附件1 数据表" not in annex
+    # upper levels merged down their rows
+    assert annex.count('<w:vMerge w:val="restart"/>') >= 4 and annex.count("<w:vMerge/>") > 10

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -84,7 +86,49 @@ def test_a_skeleton_asks_for_the_figures_a_cap_condition_reads(tmp_path: Path) -
     text = source.read_text(encoding="utf-8")
     assert "caps:" not in text
     table = tmp_path / "capped.yaml"
-    table.write_text(text + "caps:\n  - {when: \"petitions > 3\", max: 80}\n", encoding="utf-8")
+    table.write_text(text + 'caps:\n  - {when: "petitions > 3", max: 80}\n', encoding="utf-8")
     out = tmp_path / "e.yaml"
     assert runner.invoke(app, ["init", str(table), "-o", str(out)]).exit_code == 0
     assert "petitions:" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("table_id", builtin_ids())
+def test_skeleton_asks_for_every_section_its_report_prints_in_chinese(table_id: str, tmp_path: Path) -> None:
+    from jixiao.documents.outlines import sections_for
+    from jixiao.frameworks.loader import builtin_path, load_path
+
+    out = tmp_path / "eval.yaml"
+    assert runner.invoke(app, ["init", table_id, "-o", str(out)]).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    path = builtin_path(table_id)
+    assert path is not None
+    framework = load_path(path).framework
+    assert framework is not None
+    asked = text.split("\ntext:", 1)[1]
+    for key, title in sections_for(framework.outline):
+        assert f"  {key}: ''   # {title}" in asked
+    # formulas are shown in Chinese: no raw data id after 由数据表计算
+    for line in text.splitlines():
+        if "由数据表计算：" in line:
+            formula = line.split("由数据表计算：", 1)[1].split("；", 1)[0]
+            assert not re.search(r"[A-Za-z_]{3,}", formula), line
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"), [(date(2025, 3, 1), "fill_date: 2025-03-01"), (date(2027, 1, 5), "如 2025-06-30")]
+)
+def test_default_year_and_fill_date_agree(
+    today: date, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jixiao.services.template as template
+
+    class Today(date):
+        @classmethod
+        def today(cls) -> Today:
+            return cls(today.year, today.month, today.day)
+
+    monkeypatch.setattr(template, "date", Today)
+    out = tmp_path / "eval.yaml"
+    assert runner.invoke(app, ["init", "zhanjiang-city", "-o", str(out), "--year", "2024"]).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "year: 2024" in text and expected in text

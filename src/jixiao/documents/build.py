@@ -11,6 +11,7 @@ from ..core import explain
 from ..core.numbers import fmt_points
 from . import outlines
 from .model import Block, Heading, PageBreak, Report, Row, Stamp, Table
+from .narrative import leaf_account
 from .source import ReportError, Source
 from .tables import data_rows, score_table
 from .wording import Sections
@@ -43,7 +44,7 @@ def appendices(source: Source) -> list[Block]:
         PageBreak(),
         Heading(1, "附件1 数据表"),
         data_table(source),
-        PageBreak(),
+        PageBreak(landscape=True),
         Heading(1, "附件2 评分表"),
         score_sheet(source),
     ]
@@ -64,25 +65,50 @@ def data_table(source: Source) -> Table:
     )
 
 
+SHEET_HEADER = ("一级指标", "二级指标", "三级指标", "分值", "指标解释", "评分标准", "得分", "说明")
+
+
 def score_sheet(source: Source) -> Table:
-    table = score_table(source.scorecard, source.framework)
+    """The 评分表 as a unit submits it: one row per indicator scored, the upper levels merged over
+    their rows, the unit's own account in 说明, then the totals and the grade."""
+    card, fw = source.scorecard, source.framework
+    table = score_table(card, fw)
+    movers, names = outlines.transfers(source)
+    results = {r.id: r for r in card.indicators}
+    nodes = {node.id: node for node, _ in fw.walk()}
     rows: list[Row] = []
+    trail: list[str] = []  # names of the inner rows above, by depth
+    keys: list[str] = []
     for row in table.rows:
-        names = ["", "", ""]
-        names[min(row.depth, 3) - 1] = row.name
-        detail = row.explanation if row.is_leaf else ""
-        kind = "normal" if row.is_leaf else "subtotal"
+        del trail[row.depth - 1 :], keys[row.depth - 1 :]
+        if not row.is_leaf:
+            trail.append(f"{row.name}（{fmt_points(row.weight)}分）")
+            keys.append(row.id)
+            continue
+        names3 = [*trail[:2], "—".join([*trail[2:], row.name])]  # levels below the third join the third
+        cells = [*names3, "", "", ""][:3]
+        node = nodes[row.id]
+        account = leaf_account(node, results[row.id], source.evaluation.inputs.get(row.id), movers, names)
+        weight = fmt_points(row.weight)
+        if row.applicable and row.effective_weight != row.weight:
+            weight += f"（调整后{fmt_points(row.effective_weight)}）"
+        score = "—" if row.score is None else fmt_points(row.score)
+        merge = [*keys, "", ""][:2] + [""] * 6
         rows.append(
-            Row((*names, fmt_points(row.weight), "—" if row.score is None else fmt_points(row.score), detail), kind)
+            Row(
+                (*cells, weight, row.definition, row.criteria, score, account),
+                merge=tuple(merge),
+            )
         )
     for total in table.totals:
         value = "—" if total.value is None else fmt_points(total.value)
-        rows.append(Row((total.label, "", "", "", value, total.note), "total"))
-    rows.append(Row(("等级", "", "", "", table.grade or "—", ""), "total"))
+        note = "；".join(outlines.capping(source)) if total.kind == "total" else total.note
+        rows.append(Row((total.label, "", "", "", "", "", value, note), "total"))
+    rows.append(Row(("等级", "", "", "", "", "", table.grade or "—", ""), "total"))
     return Table(
-        f"{source.framework.name}（{source.framework.id} 第{source.framework.version}版）",
-        ("一级指标", "二级指标", "三级指标", "分值", "得分", "评分依据与计算过程"),
+        fw.name,
+        SHEET_HEADER,
         tuple(rows),
-        (11, 11, 15, 7, 9, 47),
-        ("left", "left", "left", "right", "right", "left"),
+        (7, 8, 10, 5, 18, 20, 5, 27),
+        ("center", "center", "left", "center", "left", "left", "center", "left"),
     )

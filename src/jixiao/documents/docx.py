@@ -91,16 +91,27 @@ def _text_width(sect_pr: str) -> int:
 # --- paragraphs -------------------------------------------------------------------------------------------
 
 
+_MINUS = re.compile(r"-(?=\d)")
+
+
 def _run(text: str, bold: bool = False) -> str:
     if not text:
         return ""
+    text = _MINUS.sub("-\u2060", text)  # a word joiner keeps a minus on the line of its number (…规模-1）)
     rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""
     return f"<w:r>{rpr}{_T_OPEN}{_esc(text)}</w:t></w:r>"
 
 
-def _para(style: str, runs: str, page_break: bool = False) -> str:
+_UNBREAKABLE = re.compile(r"[\x21-\x7e×÷]{8,}")  # a formula, figure or hash: no break inside for a line
+
+
+def _para(style: str, runs: str, page_break: bool = False, ragged: bool = False) -> str:
+    """A paragraph; ``ragged``: left-aligned, so that a long unbreakable stretch (a formula with its
+    figures) does not leave the line before it spread across the page by justification."""
     before = "<w:pageBreakBefore/>" if page_break else ""
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{before}</w:pPr>{runs}</w:p>'
+    jc = '<w:jc w:val="left"/>' if ragged else ""
+    widow = "<w:widowControl/>" if style == "Body" else ""  # never one line of a paragraph alone on a page
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{before}{widow}{jc}</w:pPr>{runs}</w:p>'
 
 
 def _runs(runs: Sequence[Run]) -> str:
@@ -131,12 +142,15 @@ def _scale(widths: Sequence[int], total: int) -> list[int]:
     return twips
 
 
-def _cell(width: int, ppr: str, text: str, bold: bool, span: int = 1) -> str:
-    """A cell; ``ppr`` is the inside of its paragraph's w:pPr (style, keepNext, alignment)."""
+def _cell(width: int, ppr: str, text: str, bold: bool, span: int = 1, vmerge: str = "") -> str:
+    """A cell; ``ppr`` is the inside of its paragraph's w:pPr (style, keepNext, alignment);
+    ``vmerge`` "restart" opens a vertically merged cell, "continue" extends the one above."""
     grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    merge = {"": "", "restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}[vmerge]
+    run = "" if vmerge == "continue" else _run(text, bold)
     return (
-        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}<w:vAlign w:val="center"/></w:tcPr>'
-        f"<w:p><w:pPr>{ppr}</w:pPr>{_run(text, bold)}</w:p></w:tc>"
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}{merge}<w:vAlign w:val="center"/></w:tcPr>'
+        f"<w:p><w:pPr>{ppr}</w:pPr>{run}</w:p></w:tc>"
     )
 
 
@@ -150,24 +164,34 @@ def _row(cells: str, header: bool, keep: bool) -> str:
     return f"<w:tr><w:trPr>{props}</w:trPr>{cells}</w:tr>" if props else f"<w:tr>{cells}</w:tr>"
 
 
-def _body_row(row: Row, twips: Sequence[int], pprs: Sequence[str]) -> str:
+def _body_row(row: Row, above: Row | None, twips: Sequence[int], pprs: Sequence[str]) -> str:
     n = len(twips)
     cells = row.cells
     if len(cells) > n:
         raise ValueError(f"表格行的单元格多于列数（{len(cells)} > {n}）：{cells}")
-    last = len(cells) - 1
-    if row.kind == "group":  # a group label alone spans the row
+    bold = row.kind in _BOLD_ROWS
+    keep = max(map(len, cells), default=0) < _CANT_SPLIT_BELOW
+    if row.kind == "group" or not cells:  # a group label alone spans the row
+        last = len(cells) - 1
         while last > 0 and not cells[last]:
             last -= 1
-    bold = row.kind in _BOLD_ROWS
-    parts = []
-    for i in range(max(last, 0)):
-        parts.append(_cell(twips[i], pprs[i], cells[i], bold))
-    if last >= 0:
-        parts.append(_cell(sum(twips[last:]), pprs[last], cells[last], bold, n - last))
+        spans = [1] * max(last, 0) + [n - max(last, 0)]
+        cells = (*cells[: max(last, 0)], cells[last] if cells else "")
     else:
-        parts.append(_cell(sum(twips), pprs[0], "", bold, n))
-    keep = max(map(len, cells), default=0) < _CANT_SPLIT_BELOW
+        spans = [row.span(i) for i in range(len(cells))]
+        if sum(spans) < n:
+            spans[-1] += n - sum(spans)
+    parts = []
+    column = 0
+    for i, (text, span) in enumerate(zip(cells, spans, strict=True)):
+        if span <= 0:
+            continue
+        width = sum(twips[column : column + span])
+        vmerge = ""
+        if i < len(row.merge) and row.merge[i]:
+            vmerge = "continue" if row.merged_with(above, i) else "restart"
+        parts.append(_cell(width, pprs[column], text, bold, span, vmerge))
+        column += span
     return _row("".join(parts), False, keep)
 
 
@@ -190,9 +214,12 @@ def _table(table: Table, text_width: int) -> Iterator[str]:
         yield _row("".join(_cell(w, head, h, False) for w, h in zip(twips, table.header, strict=True)), True, True)
     keep = len(table.rows) <= _KEEP_TOGETHER
     with_next, alone = _cell_pprs(table, True), _cell_pprs(table, False)
+    above: Row | None = None
     for i, row in enumerate(table.rows, start=1):
-        keep_next = i < len(table.rows) and (keep or row.kind == "group")  # a group label stays with its rows
-        yield _body_row(row, twips, with_next if keep_next else alone)
+        # a group label stays with its rows; the totals stay together and with the last indicator
+        keep_next = i < len(table.rows) and (keep or row.kind == "group" or table.rows[i].kind == "total")
+        yield _body_row(row, above, twips, with_next if keep_next else alone)
+        above = row
     yield "</w:tbl>"
     yield '<w:p><w:pPr><w:pStyle w:val="TableAfter"/></w:pPr></w:p>'  # separates tables; Word needs a last <w:p>
 
@@ -200,32 +227,81 @@ def _table(table: Table, text_width: int) -> Iterator[str]:
 # --- the document -----------------------------------------------------------------------------------------
 
 
-def _blocks(blocks: Sequence[Block], text_width: int) -> Iterator[str]:
+def _landscape(sect_pr: str) -> str:
+    """The template's page turned sideways: A4 landscape, the margins turned with it."""
+
+    def attr(name: str, tag: str) -> str:
+        found = re.search(rf'<w:{tag}[^>]*w:{name}="(\d+)"', sect_pr)
+        return found.group(1) if found else "0"
+
+    width, height = attr("w", "pgSz"), attr("h", "pgSz")
+    top, right, bottom, left = (attr(side, "pgMar") for side in ("top", "right", "bottom", "left"))
+    turned = re.sub(r"<w:pgSz[^>]*/>", f'<w:pgSz w:w="{height}" w:h="{width}" w:orient="landscape"/>', sect_pr, count=1)
+
+    def margins(found: re.Match[str]) -> str:
+        tag = found.group(0)
+        for side, value in (("top", left), ("right", bottom), ("bottom", right), ("left", top)):
+            tag = re.sub(rf'w:{side}="\d+"', f'w:{side}="{value}"', tag)
+        return tag
+
+    return re.sub(r"<w:pgMar[^>]*/>", margins, turned, count=1)
+
+
+def _end_section(parts: list[str], sect_pr: str) -> None:
+    """Close the pages so far as a section with ``sect_pr`` (in the last paragraph's properties)."""
+    inner = sect_pr.removesuffix("</w:body></w:document>")
+    for at in range(len(parts) - 1, -1, -1):
+        if parts[at].startswith("<w:p><w:pPr>"):
+            cut = parts[at].index("</w:pPr>")
+            parts[at] = parts[at][:cut] + inner + parts[at][cut:]
+            return
+    parts.append(f"<w:p><w:pPr>{inner}</w:pPr></w:p>")
+
+
+def _blocks(blocks: Sequence[Block], tpl: _Template) -> tuple[list[str], bool]:
+    """The body paragraphs and tables, and whether the document ends on landscape pages."""
+    parts: list[str] = []
     page_break = False
+    landscape = False
+    text_width = tpl.text_width
     for block in blocks:
         if isinstance(block, PageBreak):
-            page_break = True
+            if block.landscape and not landscape:  # a section break starts the new page
+                _end_section(parts, tpl.tail)
+                landscape, text_width = True, _text_width(_landscape(tpl.tail))
+            else:
+                page_break = True
             continue
         if isinstance(block, Paragraph):
-            yield _para(_PARAGRAPH_STYLE[block.kind], _runs(block.runs), page_break)
+            ragged = _UNBREAKABLE.search(block.text) is not None
+            parts.append(_para(_PARAGRAPH_STYLE[block.kind], _runs(block.runs), page_break, ragged))
         elif isinstance(block, Heading):
             if not 1 <= block.level <= 4:
                 raise ValueError(f"标题级别须为 1–4：{block.level}（{block.text}）")
-            yield _para(f"Heading{block.level}", _run(block.text), page_break)
+            parts.append(_para(f"Heading{block.level}", _run(block.text), page_break))
         elif isinstance(block, Table):
             if block.caption:
-                yield _para("Caption", _run(block.caption), page_break)
+                parts.append(_para("Caption", _run(block.caption), page_break))
             elif page_break:
-                yield '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
-            yield from _table(block, text_width)
+                parts.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+            parts.extend(_table(block, text_width))
         page_break = False
+    return parts, landscape
+
+
+def _stamp_line(stamp: Stamp) -> str:
+    """The stamp as a small grey line closing the document (the full hashes are in the properties)."""
+    ppr = '<w:pStyle w:val="Note"/><w:spacing w:before="240" w:line="240" w:lineRule="auto"/><w:ind w:firstLine="0"/>'
+    rpr = '<w:rPr><w:color w:val="808080"/><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr>'
+    return f"<w:p><w:pPr>{ppr}</w:pPr><w:r>{rpr}{_T_OPEN}{_esc(stamp.line())}</w:t></w:r></w:p>"
 
 
 def document_xml(report: Report, template: Path = TEMPLATE) -> str:
     """The ``word/document.xml`` of the report (exposed for tests and benchmarks)."""
     tpl = _load(template)
-    body = "".join([*_title_block(report.title), *_blocks(report.blocks, tpl.text_width)])
-    return f"{tpl.head}{body}{tpl.tail}"
+    parts, landscape = _blocks(report.blocks, tpl)
+    body = "".join([*_title_block(report.title), *parts, _stamp_line(report.stamp)])
+    return f"{tpl.head}{body}{_landscape(tpl.tail) if landscape else tpl.tail}"
 
 
 def _core_xml(report: Report) -> str:

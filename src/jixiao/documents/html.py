@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from .model import Heading, PageBreak, Paragraph, Report, Table
+from .model import Heading, PageBreak, Paragraph, Report, Row, Table
 
 CSS = """
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
@@ -40,13 +40,32 @@ def _paragraph(paragraph: Paragraph) -> str:
     return f"<p{css}>{inner}</p>"
 
 
+def _rowspan(rows: tuple[Row, ...], at: int, column: int) -> int:
+    """How many rows the cell opening at row ``at`` covers in ``column``."""
+    n = 1
+    while at + n < len(rows) and rows[at + n].merged_with(rows[at + n - 1], column):
+        n += 1
+    return n
+
+
+def _row_cells(rows: tuple[Row, ...], at: int, align: tuple[str, ...]) -> str:
+    row, above = rows[at], rows[at - 1] if at else None
+    out = []
+    for i, (text, side) in enumerate(zip(row.cells, align, strict=False)):
+        span = row.span(i)
+        if span <= 0 or row.merged_with(above, i):
+            continue
+        attrs = f' colspan="{span}"' if span > 1 else ""
+        down = _rowspan(rows, at, i) if i < len(row.merge) and row.merge[i] else 1
+        attrs += f' rowspan="{down}"' if down > 1 else ""
+        out.append(f'<td class="{side}"{attrs}>{escape(text)}</td>')
+    return "".join(out)
+
+
 def _table(table: Table) -> str:
     cols = "".join(f'<col style="width:{w * 100 / sum(table.widths):.1f}%">' for w in table.widths)
     head = "".join(f"<th>{escape(h)}</th>" for h in table.header)
-    rows = []
-    for row in table.rows:
-        cells = "".join(f'<td class="{a}">{escape(c)}</td>' for c, a in zip(row.cells, table.align, strict=False))
-        rows.append(f'<tr class="{row.kind}">{cells}</tr>')
+    rows = [f'<tr class="{row.kind}">{_row_cells(table.rows, i, table.align)}</tr>' for i, row in enumerate(table.rows)]
     return (
         f"<table><caption>{escape(table.caption)}</caption><colgroup>{cols}</colgroup>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"

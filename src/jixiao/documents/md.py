@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .model import Heading, PageBreak, Paragraph, Report, Table
+from .model import Heading, PageBreak, Paragraph, Report, Row, Table
 
 
 def _cell(text: str) -> str:
@@ -19,8 +19,10 @@ def _table(table: Table) -> list[str]:
         "| " + " | ".join(table.header) + " |",
         "| " + " | ".join(rule[a] for a in table.align) + " |",
     ]
+    above: Row | None = None
     for row in table.rows:
-        cells = [_cell(c) for c in row.cells]
+        cells = ["" if row.merged_with(above, i) else _cell(c) for i, c in enumerate(row.cells)]
+        above = row
         if row.kind in ("subtotal", "total"):
             cells = [f"**{c}**" if c else c for c in cells]
         lines.append("| " + " | ".join(cells) + " |")
@@ -33,6 +35,8 @@ _TRAILING = "。，、；：！？）」』”"
 def _bold(text: str) -> str:
     """**…** with trailing punctuation outside, so CommonMark closes the emphasis before Chinese text."""
     core = text.rstrip(_TRAILING)
+    if core.count("（") > core.count("）"):  # keep a closing bracket inside: **人员管理（2分）**。
+        core = text[: len(core) + 1]
     return f"**{core}**{text[len(core) :]}" if core else text
 
 
@@ -54,6 +58,7 @@ def to_markdown(report: Report) -> str:
             lines += _table(block)
         elif isinstance(block, PageBreak):
             lines += ["---", ""]
+    lines += ["", f"<!-- {report.stamp.line()} -->"]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -43,8 +43,22 @@ Align = Literal["left", "center", "right"]
 
 @dataclass(frozen=True, slots=True)
 class Row:
+    """A table row. ``merge``: per column, a key; consecutive rows with the same non-empty key in a
+    column share one cell (the upper levels of the 评分表). ``spans``: per column, how many columns
+    the cell covers, 0 for a column covered by the cell to its left; empty means one each."""
+
     cells: tuple[str, ...]
     kind: Literal["normal", "group", "subtotal", "total"] = "normal"
+    merge: tuple[str, ...] = ()
+    spans: tuple[int, ...] = ()
+
+    def span(self, column: int) -> int:
+        return self.spans[column] if column < len(self.spans) else 1
+
+    def merged_with(self, above: Row | None, column: int) -> bool:
+        """Whether this row's cell in ``column`` continues the cell above it."""
+        key = self.merge[column] if column < len(self.merge) else ""
+        return bool(key) and above is not None and column < len(above.merge) and above.merge[column] == key
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +74,9 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class PageBreak:
-    pass
+    """A new page; ``landscape``: the pages from here on are turned sideways (a wide table)."""
+
+    landscape: bool = False
 
 
 Block = Heading | Paragraph | Table | PageBreak
@@ -85,6 +101,14 @@ class Stamp:
     evaluation_sha256: str
     generator: str
 
+    def line(self) -> str:
+        """The discreet last line of a document: which table and data it was generated from."""
+        data = f"；评价数据 {self.evaluation_sha256[:16]}" if self.evaluation_sha256 else ""
+        return (
+            f"生成信息：评分表 {self.framework_id} 第{self.framework_version}版 {self.framework_sha256[:16]}"
+            f"{data}；{self.generator}"
+        )
+
 
 @dataclass(frozen=True)
 class Report:
@@ -106,5 +130,9 @@ class Report:
             elif isinstance(block, Table):
                 lines.append(block.caption)
                 lines.append(" | ".join(block.header))
-                lines += [" | ".join(row.cells) for row in block.rows]
+                above: Row | None = None
+                for row in block.rows:
+                    cells = ["" if row.merged_with(above, i) else c for i, c in enumerate(row.cells)]
+                    lines.append(" | ".join(cells))
+                    above = row
         return "\n".join(line for line in lines if line)

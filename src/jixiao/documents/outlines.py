@@ -13,6 +13,7 @@ from ..core.model import GoalIndicator, Indicator, IndicatorResult
 from ..core.numbers import fmt_points
 from ..core.totals import clamp_note
 from .model import Block, Heading, Paragraph, Row, Table, TitleBlock
+from .narrative import leaf_account
 from .source import Source
 from .wording import (
     Sections,
@@ -29,6 +30,43 @@ from .wording import (
 )
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+# The unit's text each outline prints, in report order, with the title the report gives it; the
+# ``init`` skeleton asks for exactly these.
+SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "zhanjiang": (
+        ("overview", "单位情况"),
+        ("staffing", "人员情况"),
+        ("functions", "工作职能"),
+        ("key_work", "年度总体工作和重点工作任务"),
+        ("goals", "部门整体支出绩效目标"),
+        ("spending", "部门整体支出情况（数据表以外的说明，可不填）"),
+        ("group", "评价小组情况（已填写自评工作小组的可不填）"),
+        ("process", "自评工作过程"),
+        ("quality", "自评材料报送时间及质量（可不填）"),
+        ("submission", "自评材料报送及公开一致情况（可不填）"),
+        ("results", "社会经济效益"),
+        ("experience", "主要做法和经验"),
+        ("problems", "存在问题"),
+        ("measures", "改进措施"),
+        ("other", "其他自评情况"),
+    ),
+    "lechang": (
+        ("functions", "部门主要职责"),
+        ("staffing", "部门人员编制构成"),
+        ("spending", "部门整体收支情况（数据表以外的说明，可不填）"),
+        ("goals", "部门整体支出目标及任务"),
+        ("conclusion", "自评结论"),
+        ("results", "主要绩效"),
+        ("problems", "存在问题"),
+        ("measures", "相关建议"),
+    ),
+}
+
+
+def sections_for(outline: str) -> tuple[tuple[str, str], ...]:
+    """The narrative sections a report in ``outline`` asks the unit for: (key, Chinese title)."""
+    return SECTIONS["lechang" if outline == "lechang" else "zhanjiang"]
 
 
 # --------------------------------------------------------------------------- shared pieces
@@ -178,13 +216,13 @@ def score_sentence(source: Source) -> str:
         extras.append(f"{fw.bonus.name}{fmt_points(card.bonus)}分")
     if fw.penalty is not None and card.penalty:
         extras.append(f"{fw.penalty.name}{fmt_points(card.penalty)}分")
-    extras += _capping(source)
+    extras += capping(source)
     if extras:
         text += f"（其中指标得分{fmt_points(card.base or 0)}分，{'，'.join(extras)}）"
     return text + "。"
 
 
-def _capping(source: Source) -> list[str]:
+def capping(source: Source) -> list[str]:
     """How the total was capped: at the table's maximum, or by a condition tied to 执行率 etc."""
     card = source.scorecard
     note = clamp_note(card.raw_total, source.framework.cap) if card.raw_total is not None else ""
@@ -210,14 +248,6 @@ def bonus_blocks(source: Source) -> list[Block]:
     return out
 
 
-def stamp_sentence(source: Source) -> str:
-    card = source.scorecard
-    return (
-        f"本报告与所附数据表、评分表由 jixiao 依据评分表“{source.framework.name}”（{card.framework_id}，"
-        f"第{card.framework_version}版，内容摘要 sha256:{card.framework_sha256[:16]}）同时生成，数据一致。"
-    )
-
-
 # --------------------------------------------------------------------------- indicator analysis
 
 
@@ -234,16 +264,16 @@ def analysis(source: Source, style: str) -> list[Block]:
                     f"得分{points(results[top.id].score)}（分值{fmt_points(top.weight)}分）。", f"{n}.{top.name}情况。"
                 )
             )
-        out += _children(top, results, style)
+        out += _children(top, results, style, source)
     return out
 
 
-def _children(node: Indicator, results: dict[str, IndicatorResult], style: str) -> list[Block]:
+def _children(node: Indicator, results: dict[str, IndicatorResult], style: str, source: Source) -> list[Block]:
     out: list[Block] = []
     for n, child in enumerate(node.children, 1):
         result = results[child.id]
         if child.is_leaf:
-            out += _leaf(child, result, f"{n}." if style == "lechang" else f"（{n}）", style)
+            out += _leaf(child, result, f"{n}." if style == "lechang" else f"（{n}）", style, source)
             continue
         names = joined(c.name for c in child.children)
         head = f"{n}." if style == "lechang" else f"（{n}）"
@@ -255,29 +285,39 @@ def _children(node: Indicator, results: dict[str, IndicatorResult], style: str) 
         )
         for m, leaf in enumerate(child.children, 1):
             label = f"（{m}）" if style == "lechang" else ordinal(m)
-            out += _deep(leaf, results, label, style)
+            out += _deep(leaf, results, label, style, source)
     return out
 
 
-def _deep(node: Indicator, results: dict[str, IndicatorResult], label: str, style: str) -> list[Block]:
+def _deep(node: Indicator, results: dict[str, IndicatorResult], label: str, style: str, source: Source) -> list[Block]:
     if node.is_leaf:
-        return _leaf(node, results[node.id], label, style)
+        return _leaf(node, results[node.id], label, style, source)
     out = [
         para(f"指标分值{fmt_points(node.weight)}分，得分{points(results[node.id].score)}。", f"{label}{node.name}。")
     ]
     for m, leaf in enumerate(node.children, 1):
-        out += _deep(leaf, results, CIRCLED[m - 1] if m <= len(CIRCLED) else f"{m}.", style)
+        out += _deep(leaf, results, CIRCLED[m - 1] if m <= len(CIRCLED) else f"{m}.", style, source)
     return out
 
 
-def _leaf(node: Indicator, result: IndicatorResult, label: str, style: str) -> list[Block]:
+def _leaf(node: Indicator, result: IndicatorResult, label: str, style: str, source: Source) -> list[Block]:
     lead = f"{label}{node.name}（{fmt_points(node.weight)}分）。"
-    if result.score is None:
-        return [para("本项未纳入考核（“二者择其一”未选择本项）。", lead)]
-    text = f"自评得分{fmt_points(result.score)}分，{sentence(result.explanation)}"
+    text = leaf_account(node, result, source.evaluation.inputs.get(node.id), *transfers(source))
     if style == "lechang":
         return [Heading(4, lead), para(text)] if label.startswith("（") else [para(text, lead)]
     return [para(text, lead)]
+
+
+def transfers(source: Source) -> tuple[dict[str, list[Indicator]], dict[str, str]]:
+    """Leaf id → the not-applicable leaves whose weight it received; indicator id → name."""
+    results = {r.id: r for r in source.scorecard.indicators}
+    nodes = [node for node, _ in source.framework.walk()]
+    movers: dict[str, list[Indicator]] = {}
+    for node in nodes:
+        policy, result = node.not_applicable, results[node.id]
+        if policy is not None and policy.kind == "move_to" and not result.applicable and result.score is not None:
+            movers.setdefault(policy.target, []).append(node)
+    return movers, {node.id: node.name for node in nodes}
 
 
 # --------------------------------------------------------------------------- the outlines
@@ -325,7 +365,6 @@ def zhanjiang(source: Source, s: Sections) -> tuple[TitleBlock, list[Block]]:
             s.get("submission", "", required=False)
             or "本单位所报送的自评报告、数据表、评分表与公开的自评报告、数据表、评分表一致。"
         ),
-        para(stamp_sentence(source)),
     ]
     blocks += [
         level1(3, "绩效自评情况"),
@@ -395,6 +434,5 @@ def lechang(source: Source, s: Sections) -> tuple[TitleBlock, list[Block]]:
         *paragraphs(s.get("problems", "存在问题")),
         level1(6, "相关建议"),
         *paragraphs(s.get("measures", "相关建议")),
-        para(stamp_sentence(source)),
     ]
     return title, blocks

@@ -7,19 +7,19 @@ import re
 from datetime import date
 from pathlib import Path
 
+from ..core.explain import field_label
+from ..core.expr import render_names
 from ..core.fields import STANDARD_FIELDS, used_fields
 from ..core.inputs import is_pipe
 from ..core.kinds import RULE_NAMES_ZH, kind_of
 from ..core.model import Framework, Indicator
 from ..core.numbers import fmt_points
 from ..core.rules import describe
-from ..core.spec import ASKED_SECTIONS, SECTION_TITLES
+from ..documents.outlines import sections_for
 from ..frameworks.loader import is_builtin
 from ..frameworks.reading import plausible_year
 from .files import OutputRefused, check_output, write_text
 from .scoring import UnusableInput
-
-TEXT_SECTIONS = tuple((key, SECTION_TITLES[key]) for key in ASKED_SECTIONS)  # declared once in core.spec
 
 
 def _plain_or_quoted(text: str) -> str:
@@ -44,7 +44,7 @@ def _fields(framework: Framework) -> list[str]:
     return lines
 
 
-def _input(leaf: Indicator) -> list[str]:
+def _input(leaf: Indicator, framework: Framework) -> list[str]:
     rule = leaf.rule
     assert rule is not None
     kind = kind_of(rule)
@@ -58,9 +58,7 @@ def _input(leaf: Indicator) -> list[str]:
     if leaf.not_applicable is not None:
         lines.append("  #   不适用时填 {applicable: false, reason: …}")
     if entry == "computed":
-        lines.append(
-            f"  # 由数据表计算：{leaf.formula_text or leaf.value_text}；数据不全时可填 {{value: …, reason: …}}"
-        )
+        lines.append(f"  # 由数据表计算：{_formula(leaf, framework)}；数据不全时可填 {{value: …, reason: …}}")
         return lines
     skeleton = kind.skeleton(rule)
     if not skeleton:
@@ -79,6 +77,27 @@ def _nothing_to_enter(subject: str, leaf: Indicator) -> str:
     return f"  #   未填写时计满分；酌情扣分时填 {leaf.id}: {{score: …, reason: 扣分理由}}"
 
 
+def _formula(leaf: Indicator, framework: Framework) -> str:
+    """The leaf's formula in Chinese names (信访数, not petitions)."""
+    if leaf.formula_text:
+        return _line(leaf.formula_text)
+    assert leaf.value is not None
+    names = {node.id: node.name for node, _ in framework.walk()}
+
+    def show(name: str) -> str:
+        return names.get(name.lstrip("@"), name) if name.startswith("@") else field_label(name, framework.fields)
+
+    return render_names(leaf.value, show, percent=leaf.unit == "%")
+
+
+def _fill_date(year: int) -> str:
+    """Today when it falls in the year after the evaluated year (when units fill in); else left to fill."""
+    today = date.today()
+    if today.year == year + 1:
+        return f"fill_date: {today.isoformat()}"
+    return f"fill_date:         # 填报日期，如 {year + 1}-06-30"
+
+
 def evaluation_template(framework: Framework, unit: str, year: int, reference: str = "") -> str:
     """The YAML text of a skeleton evaluation for ``framework`` (``reference``: how the file names it)."""
     lines = [
@@ -88,7 +107,7 @@ def evaluation_template(framework: Framework, unit: str, year: int, reference: s
         "format: jixiao/evaluation@1",
         f"framework: {_plain_or_quoted(reference or framework.id)}",
         f"year: {year}",
-        f"fill_date: {date.today().isoformat()}",
+        _fill_date(year),
         "notice:            # 通知文号，如 某财绩〔2025〕1号",
         "notice_title:      # 通知标题",
         "unit:",
@@ -108,7 +127,7 @@ def evaluation_template(framework: Framework, unit: str, year: int, reference: s
     ]
     for node, _ in framework.walk():
         if node.is_leaf:
-            lines += _input(node)
+            lines += _input(node, framework)
         elif node.alternatives:
             ids = "、".join(c.id for c in node.children)
             lines += [f"  # {node.name}：二者择其一（{ids}）", f"  {node.id}: {{choose: }}"]
@@ -124,7 +143,7 @@ def evaluation_template(framework: Framework, unit: str, year: int, reference: s
             "      - {name: '', kind: 数量, target: , actual: , unit: ''}",
         ]
     lines += ["text:              # 报告各部分的文字，由单位填写"]
-    lines += [f"  {key}: ''   # {title}" for key, title in TEXT_SECTIONS]
+    lines += [f"  {key}: ''   # {title}" for key, title in sections_for(framework.outline)]
     return "\n".join(lines) + "\n"
 
 
