@@ -144,9 +144,17 @@ def _pdf_pages(path: Path) -> tuple[list[str], str]:
 
 
 def _pdf_raw_lines(texts: Sequence[str]) -> list[RawLine]:
-    """Lines numbered over the whole document (so a finding's line is unique), each with its page."""
-    pages = [(page, text) for page, page_text in enumerate(texts, start=1) for text in LINE_BREAK_RE.split(page_text)]
-    return [RawLine(text, number, page=page, sheet=page) for number, (page, text) in enumerate(pages, start=1)]
+    """Lines numbered over the whole document (so a finding's line is unique), each with its page and
+    its place there ("第3页第12行": the 12th line with text on page 3, as a reviewer counts them)."""
+    raws: list[RawLine] = []
+    number = 0
+    for page, page_text in enumerate(texts, start=1):
+        in_page = 0
+        for text in LINE_BREAK_RE.split(page_text):
+            number += 1
+            in_page += bool(text.strip())
+            raws.append(RawLine(text, number, page=page, sheet=page, place=f"第{page}页第{max(1, in_page)}行"))
+    return raws
 
 
 def read_pdf(path: Path) -> Document:
