@@ -35,6 +35,8 @@ NS: Final = {"w": W, "mc": "http://schemas.openxmlformats.org/markup-compatibili
 W_P, W_TBL, W_TR, W_TC, W_SDT, W_CUSTOM = (f"{{{W}}}{t}" for t in ("p", "tbl", "tr", "tc", "sdt", "customXml"))
 W_T, W_TAB, W_BR, W_CR, W_HYPHEN = (f"{{{W}}}{t}" for t in ("t", "tab", "br", "cr", "noBreakHyphen"))
 W_RENDERED_BREAK: Final = f"{{{W}}}lastRenderedPageBreak"
+W_R: Final = f"{{{W}}}r"
+RUN_TAGS: Final = frozenset({W_T, W_TAB, W_BR, W_CR, W_HYPHEN, W_RENDERED_BREAK})
 W_PPR, W_PSTYLE, W_NUMPR, W_NUMID, W_ILVL = (f"{{{W}}}{t}" for t in ("pPr", "pStyle", "numPr", "numId", "ilvl"))
 W_VAL: Final = f"{{{W}}}val"
 W_TYPE: Final = f"{{{W}}}type"
@@ -387,6 +389,18 @@ class _DocxWalker:
         return " ".join(texts)
 
 
+def _needs_xpath(data: bytes) -> bool:
+    return b"AlternateContent" in data or b"moveFrom" in data
+
+
+def _run_content(p: _Element) -> Iterator[_Element]:
+    """What ``RUN_CONTENT_XPATH`` selects, for a document without mc:AlternateContent or w:moveFrom: faster."""
+    for run in p.iter(W_R):
+        for node in run:
+            if node.tag in RUN_TAGS:
+                yield node
+
+
 def _nearest(element: _Element, tag: str) -> _Element | None:
     parent = element.getparent()
     while parent is not None and parent.tag != tag:
@@ -459,7 +473,9 @@ def _docx_raw_lines(path: Path) -> list[RawLine]:
     body = document.find(f"{{{W}}}body")
     if body is None:
         raise _NotWord(main)
-    walker = _DocxWalker(numbering, etree.XPath(RUN_CONTENT_XPATH, namespaces=NS), b"lastRenderedPageBreak" in data)
+    # the XPath (which skips mc:Fallback copies and moved-from text) only when the document has either
+    run_content = etree.XPath(RUN_CONTENT_XPATH, namespaces=NS) if _needs_xpath(data) else _run_content
+    walker = _DocxWalker(numbering, run_content, b"lastRenderedPageBreak" in data)
     return _located(walker.blocks(body))
 
 
@@ -494,7 +510,9 @@ def read_docx(path: Path) -> Document:
     except PackageRefused as refused:
         return _failed(path, "docx", refused.message)
     except _NotWord:
-        return _failed(path, "docx", f"文件“{path.name}”不是有效的 Word（.docx）文件：缺少正文部分（word/document.xml）")
+        return _failed(
+            path, "docx", f"文件“{path.name}”不是有效的 Word（.docx）文件：缺少正文部分（word/document.xml）"
+        )
     except zipfile.BadZipFile:
         return _failed(path, "docx", f"文件“{path.name}”已损坏，无法作为 Word（.docx）打开")
     except OSError as exc:

@@ -116,10 +116,8 @@ def clause(text: str, start: int, end: int) -> str:
     """
     low = max(0, start - QUOTE_REACH)
     stops = [m.end() for m in CLAUSE_STOP.finditer(text, low, start)]
-    if stops:
-        begin = stops[-1]
-    else:
-        begin = low if _first_stop(text) <= low else max(0, start - 30)
+    no_stop = low if _first_stop(text) <= low else max(0, start - 30)  # an earlier stop: cut at 40 characters
+    begin = stops[-1] if stops else no_stop
     return text[max(begin, low) : end]
 
 

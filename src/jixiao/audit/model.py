@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal
 
 from ..core.model import Severity

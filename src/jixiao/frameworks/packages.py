@@ -42,13 +42,12 @@ def package_problem(archive: zipfile.ZipFile, name: str) -> str:
     """Why the package ``name`` must not be read ("" when its declared sizes are plausible)."""
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        return f"文件“{name}”包含 {len(members):,} 个部件（上限 {MAX_MEMBERS:,} 个），不是正常的 Office 文件，已拒绝读取"
+        return (
+            f"文件“{name}”包含 {len(members):,} 个部件（上限 {MAX_MEMBERS:,} 个），不是正常的 Office 文件，已拒绝读取"
+        )
     total = sum(member.file_size for member in members)
     if total > MAX_TOTAL_BYTES:
-        return (
-            f"文件“{name}”解压后共 {_mb(total)}（上限 {_mb(MAX_TOTAL_BYTES)}），"
-            "可能是压缩炸弹，已拒绝读取"
-        )
+        return f"文件“{name}”解压后共 {_mb(total)}（上限 {_mb(MAX_TOTAL_BYTES)}），可能是压缩炸弹，已拒绝读取"
     for member in members:
         inflated, packed = member.file_size, max(1, member.compress_size)
         if inflated > RATIO_FLOOR_BYTES and inflated / packed > MAX_RATIO:

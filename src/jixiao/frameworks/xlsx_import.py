@@ -19,6 +19,7 @@ from ..core.errors import UnusableInput
 from ..core.numbers import in_range, to_decimal
 from .criteria_zh import rule_from_text
 from .loader import FORMAT, Loaded, load_document
+from .packages import PackageRefused, check_package
 from .yamlio import loads
 
 HEADERS = {
@@ -158,6 +159,10 @@ def import_xlsx(path: Path, meta: dict[str, Any]) -> Imported:
     """Read ``path`` into a table document with ``meta`` (id, name, issuer, …); validate it."""
     from openpyxl import load_workbook
 
+    try:
+        check_package(path, path.name)
+    except PackageRefused as refused:
+        raise TableImportError(f"{path}：{refused.message}") from refused
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for files that are not workbooks
