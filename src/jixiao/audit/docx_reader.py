@@ -370,11 +370,9 @@ class _DocxWalker:
                     yield from self.blocks(content)
 
     def rows(self, table: _Element) -> Iterator[tuple[str, bool, int | None]]:
-        for tr in table.iter(W_TR):
-            if _nearest(tr, W_TBL) is not table:
-                continue  # a nested table's rows are read as part of their cell
+        for tr in _own(table, W_TR):  # a nested table's rows are read as part of their cell
             pages: list[int | None] = []
-            cells = [self.cell_text(tc, pages) for tc in tr.iter(W_TC) if _nearest(tc, W_TR) is tr]
+            cells = [self.cell_text(tc, pages) for tc in _own(tr, W_TC)]
             start = pages[0] if pages else (self.page if self.rendered else None)
             if any(cell.strip() for cell in cells):
                 yield CELL_SEPARATOR.join(cells), True, start
@@ -401,11 +399,13 @@ def _run_content(p: _Element) -> Iterator[_Element]:
                 yield node
 
 
-def _nearest(element: _Element, tag: str) -> _Element | None:
-    parent = element.getparent()
-    while parent is not None and parent.tag != tag:
-        parent = parent.getparent()
-    return parent
+def _own(parent: _Element, tag: str) -> Iterator[_Element]:
+    """The ``tag`` elements under ``parent`` (rows of a table, cells of a row), not those of a nested table."""
+    for child in parent.iterchildren():
+        if child.tag == tag:
+            yield child
+        elif child.tag != W_TBL:
+            yield from _own(child, tag)
 
 
 def _docx_problem(path: Path, data_head: bytes) -> str | None:
