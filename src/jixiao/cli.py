@@ -347,6 +347,9 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（jixiao/audit@1）")] = False,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="把全部问题写入 CSV 文件")] = None,
     force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0, help="每个文件最多审核的秒数，超时的文件报告后跳过；0 表示不限")
+    ] = 60.0,
 ) -> None:
     """审核报告：提取单位、年度、得分、等级和主要数字，找出审核人员关注的问题。"""
     from .services import audit as auditing
@@ -357,64 +360,102 @@ def audit(
             check_output(csv_out, files, force)
     except JixiaoError as error:
         fail(error)
-    results = _audit_with_progress(files)
-    if as_json:
-        out.print_json(json.dumps(auditing.audit_output(results, paths), ensure_ascii=False))
+    batch = _AuditBatch(as_json=as_json)
+    results = auditing.audit_stream(files, time_limit or None)
+    if len(files) <= 3:
+        for result in results:
+            batch.add(result)
     else:
-        _print_audit(results)
+        with Progress(
+            TextColumn("审核报告"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
+        ) as bar:
+            task = bar.add_task("audit", total=len(files))
+            for result in results:
+                batch.add(result)
+                bar.advance(task)
+    if as_json:
+        out.print_json(json.dumps(auditing.json_output(batch.json, paths), ensure_ascii=False))
+    else:
+        _print_summary(batch.summary)
     if csv_out is not None:
         try:
-            write_text(csv_out, auditing.findings_csv(results), encoding="utf-8-sig")
+            write_text(csv_out, batch.csv_text(), encoding="utf-8-sig")
         except JixiaoError as error:
             fail(error)
         err.print(f"问题清单已写入 {esc(csv_out)}")
-    if any(f.code == "unreadable" for r in results for f in r.findings):
-        raise typer.Exit(2)  # formats §3: an unreadable file
-    if any(r.count("error") for r in results):
+    if batch.unreadable:
+        raise typer.Exit(2)  # formats §3: an unreadable file (or one stopped at the time limit)
+    if batch.errors:
         raise typer.Exit(1)
 
 
-def _audit_with_progress(files: list[Path]) -> list[Any]:
-    from .services import audit as auditing
+class _AuditBatch:
+    """What a batch keeps of each result as it comes: a summary row, its JSON or CSV rows — never the document."""
 
-    if len(files) <= 3:
-        return auditing.audit_all(files)
-    results = []
-    with Progress(
-        TextColumn("审核报告"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
-    ) as bar:
-        task = bar.add_task("audit", total=len(files))
-        for path in files:
-            results.append(auditing.audit_file(path))
-            bar.advance(task)
-    return results
+    def __init__(self, *, as_json: bool) -> None:
+        self.as_json = as_json
+        self.summary: list[tuple[str, ...]] = []
+        self.json: list[dict[str, Any]] = []
+        self.csv: list[list[str]] = []
+        self.unreadable = self.errors = False
+
+    def add(self, result: Any) -> None:
+        from .services import audit as auditing
+
+        self.unreadable = self.unreadable or any(f.code in ("unreadable", "time-limit") for f in result.findings)
+        self.errors = self.errors or result.count("error") > 0
+        self.csv.extend(auditing.csv_rows(result))
+        if self.as_json:
+            self.json.append(auditing.audit_json(result))
+            return
+        f = result.found
+        self.summary.append(
+            (
+                esc(result.file),
+                esc(f.unit or "—"),
+                str(f.year or "—"),
+                fmt_points(f.score) if f.score is not None else "—",
+                f.grade or "—",
+                str(result.count("error")),
+                str(result.count("warning")),
+            )
+        )
+        _print_findings(result)
+
+    def csv_text(self) -> str:
+        import csv
+        import io
+
+        from .services import audit as auditing
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(auditing.CSV_HEADER)
+        writer.writerows(self.csv)
+        return buffer.getvalue()
 
 
-def _print_audit(results: list[Any]) -> None:
+def _print_findings(result: Any) -> None:
+    """One file's findings, printed as soon as it is audited; each placed as in the CSV (第3页第5段)."""
+    if not result.findings:
+        return
+    out.print(f"\n[bold]{esc(result.file)}[/bold]")
+    for finding in result.findings:
+        place = result.document.where(finding.line)
+        where = f"{place} " if place else ""
+        quote = f"\n    原文：“{finding.quote}”" if finding.quote else ""
+        code = f"[dim]({finding.code})[/dim]"
+        out.print(f"  {SEVERITY_ZH[finding.severity]} {where}{esc(finding.message)} {code}{esc(quote)}")
+
+
+def _print_summary(rows: list[tuple[str, ...]]) -> None:
     summary = Table(title="审核结果汇总")
     for name in ("文件", "单位", "年度", "得分", "等级", "错误", "警告"):
         summary.add_column(name, overflow="fold")
-    for r in results:
-        f = r.found
-        summary.add_row(
-            esc(r.file),
-            esc(f.unit or "—"),
-            str(f.year or "—"),
-            fmt_points(f.score) if f.score is not None else "—",
-            f.grade or "—",
-            str(r.count("error")),
-            str(r.count("warning")),
-        )
+    for row in rows:
+        summary.add_row(*row)
+    out.print()
     out.print(summary)
-    for r in results:
-        if not r.findings:
-            continue
-        out.print(f"\n[bold]{esc(r.file)}[/bold]")
-        for finding in r.findings:
-            where = f"第{finding.line}行 " if finding.line else ""
-            quote = f"\n    原文：“{finding.quote}”" if finding.quote else ""
-            code = f"[dim]({finding.code})[/dim]"
-            out.print(f"  {SEVERITY_ZH[finding.severity]} {where}{esc(finding.message)} {code}{esc(quote)}")
 
 
 @framework_app.command("check")

@@ -1,10 +1,16 @@
 """Reading .docx: body paragraphs and table rows in document order, Word auto-numbering resolved.
 
-python-docx drops Word's 一、/（一） labels (stack.md); they are rebuilt from numbering.xml here.
+The package is read directly (zipfile + lxml, only document.xml, numbering.xml and styles.xml),
+after its declared sizes are checked (``frameworks.packages``: a zip bomb is refused before a byte
+is inflated). Word's 一、/（一） labels, which python-docx drops (stack.md), are rebuilt from
+numbering.xml. Each block is located by paragraph, and by page when Word recorded where its pages
+broke (``w:lastRenderedPageBreak``, written by Word and WPS when they save): a .docx has no pages
+of its own, so without them the paragraph number over the whole document is given.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
@@ -16,6 +22,7 @@ from jixiao.audit.model import Document
 from jixiao.audit.normalise import CJK, RawLine, normalise_located
 from jixiao.audit.numbers_zh import CIRCLED, int_to_cn
 from jixiao.audit.problems import _detail, _failed, _head, _os_problem
+from jixiao.frameworks.packages import PackageRefused, package_problem, read_part
 
 _Element = Any  # lxml elements (lxml ships no type information)
 
@@ -27,11 +34,19 @@ W: Final = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS: Final = {"w": W, "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"}
 W_P, W_TBL, W_TR, W_TC, W_SDT, W_CUSTOM = (f"{{{W}}}{t}" for t in ("p", "tbl", "tr", "tc", "sdt", "customXml"))
 W_T, W_TAB, W_BR, W_CR, W_HYPHEN = (f"{{{W}}}{t}" for t in ("t", "tab", "br", "cr", "noBreakHyphen"))
+W_RENDERED_BREAK: Final = f"{{{W}}}lastRenderedPageBreak"
+W_R: Final = f"{{{W}}}r"
+RUN_TAGS: Final = frozenset({W_T, W_TAB, W_BR, W_CR, W_HYPHEN, W_RENDERED_BREAK})
+W_PPR, W_PSTYLE, W_NUMPR, W_NUMID, W_ILVL = (f"{{{W}}}{t}" for t in ("pPr", "pStyle", "numPr", "numId", "ilvl"))
 W_VAL: Final = f"{{{W}}}val"
+W_TYPE: Final = f"{{{W}}}type"
 RUN_CONTENT_XPATH: Final = (
-    ".//w:r[not(ancestor::mc:Fallback) and not(ancestor::w:moveFrom)]"
-    "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen]"
+    ".//w:r[not(ancestor::mc:Fallback) and not(ancestor::w:moveFrom)]/*[self::w:t or self::w:tab or self::w:br"
+    " or self::w:cr or self::w:noBreakHyphen or self::w:lastRenderedPageBreak]"
 )
+REL: Final = "http://schemas.openxmlformats.org/package/2006/relationships"
+RT_BASE: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+RT_DOCUMENT, RT_NUMBERING, RT_STYLES = (RT_BASE + t for t in ("officeDocument", "numbering", "styles"))
 CELL_SEPARATOR: Final = " | "
 MAX_LEVELS: Final = 9
 OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"
@@ -120,6 +135,11 @@ def _val(element: _Element | None, child: str, default: str | None = None) -> st
     return value
 
 
+def _clark_val(element: _Element, tag: str) -> str | None:
+    found = element.find(tag)
+    return None if found is None else found.get(W_VAL)
+
+
 def _int(value: str | None, default: int) -> int:
     try:
         return int(value) if value is not None else default
@@ -189,16 +209,22 @@ class Numbering:
         return abstract_id, {**levels, **num.levels}
 
     def _num_pr(self, p: _Element) -> tuple[str | None, int | None, str]:
-        ppr = p.find("w:pPr", NS)
-        style = (_val(ppr, "pStyle") if ppr is not None else None) or self.default_style
-        num_pr = ppr.find("w:numPr", NS) if ppr is not None else None
-        num_id, ilvl = (_val(num_pr, "numId"), _val(num_pr, "ilvl")) if num_pr is not None else (None, None)
+        ppr = p.find(W_PPR)
+        style, num_id, ilvl = None, None, None
+        if ppr is not None:
+            style = _clark_val(ppr, W_PSTYLE)
+            num_pr = ppr.find(W_NUMPR)
+            if num_pr is not None:
+                num_id, ilvl = _clark_val(num_pr, W_NUMID), _clark_val(num_pr, W_ILVL)
+        style = style or self.default_style
         style_num, style_ilvl = self.style_numbering.get(style, (None, None))
         level = _int(ilvl, -1) if ilvl is not None else style_ilvl
         return num_id if num_id is not None else style_num, level, style
 
     def label(self, p: _Element) -> str:
         """The label Word shows before paragraph ``p`` (``一、``, ``（一）``, ``1.``), advancing the counters."""
+        if not self.nums:
+            return ""  # no list in the document
         num_id, ilvl, style = self._num_pr(p)
         if not num_id or num_id == "0":
             return ""
@@ -299,30 +325,43 @@ def _default_paragraph_style(styles: _Element | None) -> str:
 
 @dataclass
 class _DocxWalker:
-    """Walks the body in order, yielding (text, in_table) per paragraph and per table row."""
+    """Walks the body in order, yielding (text, in_table, page) per paragraph and per table row.
+
+    ``page`` counts Word's rendered page breaks (``rendered``); it is None when there are none.
+    """
 
     numbering: Numbering
     run_content: Any
+    rendered: bool = False
+    page: int = 1
 
-    def paragraph_text(self, p: _Element) -> str:
+    def paragraph(self, p: _Element) -> tuple[str, int | None]:
+        """The paragraph's text (label first) and the page it starts on."""
         parts = [self.numbering.label(p)]
+        start: int | None = None
         for node in self.run_content(p):
             tag = node.tag
+            if tag == W_RENDERED_BREAK:
+                self.page += 1
+                continue
+            if start is None:
+                start = self.page
             if tag == W_T:
                 parts.append(node.text or "")
             elif tag == W_TAB:
                 parts.append("\t")
             elif tag == W_HYPHEN:
                 parts.append("-")
-            elif node.get(f"{{{W}}}type") in (None, "textWrapping"):  # w:br / w:cr; page breaks add nothing
+            elif node.get(W_TYPE) in (None, "textWrapping"):  # w:br / w:cr; page breaks add nothing
                 parts.append("\n")
-        return "".join(parts)
+        return "".join(parts), (start or self.page) if self.rendered else None
 
-    def blocks(self, parent: _Element) -> Iterator[tuple[str, bool]]:
+    def blocks(self, parent: _Element) -> Iterator[tuple[str, bool, int | None]]:
         for child in parent.iterchildren():
             tag = child.tag
             if tag == W_P:
-                yield self.paragraph_text(child), False
+                text, page = self.paragraph(child)
+                yield text, False, page
             elif tag == W_TBL:
                 yield from self.rows(child)
             elif tag in (W_SDT, W_CUSTOM):
@@ -330,24 +369,43 @@ class _DocxWalker:
                 if content is not None:
                     yield from self.blocks(content)
 
-    def rows(self, table: _Element) -> Iterator[tuple[str, bool]]:
-        for tr in table.iter(W_TR):
-            if _nearest(tr, W_TBL) is not table:
-                continue  # a nested table's rows are read as part of their cell
-            cells = [self.cell_text(tc) for tc in tr.iter(W_TC) if _nearest(tc, W_TR) is tr]
+    def rows(self, table: _Element) -> Iterator[tuple[str, bool, int | None]]:
+        for tr in _own(table, W_TR):  # a nested table's rows are read as part of their cell
+            pages: list[int | None] = []
+            cells = [self.cell_text(tc, pages) for tc in _own(tr, W_TC)]
+            start = pages[0] if pages else (self.page if self.rendered else None)
             if any(cell.strip() for cell in cells):
-                yield CELL_SEPARATOR.join(cells), True
+                yield CELL_SEPARATOR.join(cells), True, start
 
-    def cell_text(self, tc: _Element) -> str:
-        texts = (text for text, _ in self.blocks(tc))
-        return " ".join(t.replace("\n", " ").strip() for t in texts if t.strip())
+    def cell_text(self, tc: _Element, pages: list[int | None]) -> str:
+        """The cell's paragraphs on one line; the page of the first one with text is added to ``pages``."""
+        texts = []
+        for text, _, page in self.blocks(tc):
+            if text.strip():
+                texts.append(text.replace("\n", " ").strip())
+                pages.append(page)
+        return " ".join(texts)
 
 
-def _nearest(element: _Element, tag: str) -> _Element | None:
-    parent = element.getparent()
-    while parent is not None and parent.tag != tag:
-        parent = parent.getparent()
-    return parent
+def _needs_xpath(data: bytes) -> bool:
+    return b"AlternateContent" in data or b"moveFrom" in data
+
+
+def _run_content(p: _Element) -> Iterator[_Element]:
+    """What ``RUN_CONTENT_XPATH`` selects, for a document without mc:AlternateContent or w:moveFrom: faster."""
+    for run in p.iter(W_R):
+        for node in run:
+            if node.tag in RUN_TAGS:
+                yield node
+
+
+def _own(parent: _Element, tag: str) -> Iterator[_Element]:
+    """The ``tag`` elements under ``parent`` (rows of a table, cells of a row), not those of a nested table."""
+    for child in parent.iterchildren():
+        if child.tag == tag:
+            yield child
+        elif child.tag != W_TBL:
+            yield from _own(child, tag)
 
 
 def _docx_problem(path: Path, data_head: bytes) -> str | None:
@@ -358,30 +416,84 @@ def _docx_problem(path: Path, data_head: bytes) -> str | None:
     return None
 
 
-def _related_element(part: Any, relationship: str) -> _Element | None:
-    try:
-        element: _Element = part.part_related_by(relationship).element
-    except (KeyError, AttributeError, ValueError):
+class _NotWord(Exception):
+    """A zip that is not a Word document (no main document part)."""
+
+
+def _xml_parser() -> Any:
+    from lxml import etree  # type: ignore[import-untyped]
+
+    # no entities, no network, libxml2's default depth and size limits (huge_tree off)
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+
+
+def _relationships(archive: zipfile.ZipFile, part: str, name: str) -> dict[str, str]:
+    """relationship type → target part name, for ``part`` ("" for the package itself)."""
+    from lxml import etree
+
+    folder, _, base = part.rpartition("/")
+    rels = f"{folder + '/' if folder else ''}_rels/{base}.rels"
+    if rels not in archive.NameToInfo:
+        return {}
+    root = etree.fromstring(read_part(archive, rels, name), _xml_parser())
+    found: dict[str, str] = {}
+    for rel in root.iter(f"{{{REL}}}Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External" or not target:
+            continue
+        target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        found.setdefault(rel.get("Type", ""), target)
+    return found
+
+
+def _part(archive: zipfile.ZipFile, member: str | None, name: str) -> _Element | None:
+    from lxml import etree
+
+    if not member or member not in archive.NameToInfo:
         return None
-    return element
+    return etree.fromstring(read_part(archive, member, name), _xml_parser())
 
 
 def _docx_raw_lines(path: Path) -> list[RawLine]:
-    import docx
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from lxml import etree  # type: ignore[import-untyped]
+    from lxml import etree
 
-    document = docx.Document(str(path))
-    part = document.part
-    numbering = Numbering(_related_element(part, RT.NUMBERING), _related_element(part, RT.STYLES))
-    walker = _DocxWalker(numbering, etree.XPath(RUN_CONTENT_XPATH, namespaces=NS))
+    with zipfile.ZipFile(path) as archive:
+        problem = package_problem(archive, path.name)
+        if problem:
+            raise PackageRefused(problem)
+        main = _relationships(archive, "", path.name).get(RT_DOCUMENT, "word/document.xml")
+        if main not in archive.NameToInfo:
+            raise _NotWord(main)
+        related = _relationships(archive, main, path.name)
+        data = read_part(archive, main, path.name)
+        document = etree.fromstring(data, _xml_parser())
+        numbering = Numbering(
+            _part(archive, related.get(RT_NUMBERING), path.name), _part(archive, related.get(RT_STYLES), path.name)
+        )
+    body = document.find(f"{{{W}}}body")
+    if body is None:
+        raise _NotWord(main)
+    # the XPath (which skips mc:Fallback copies and moved-from text) only when the document has either
+    run_content = etree.XPath(RUN_CONTENT_XPATH, namespaces=NS) if _needs_xpath(data) else _run_content
+    walker = _DocxWalker(numbering, run_content, b"lastRenderedPageBreak" in data)
+    return _located(walker.blocks(body))
+
+
+def _located(blocks: Iterator[tuple[str, bool, int | None]]) -> list[RawLine]:
+    """Raw lines numbered by block (paragraph or table row); placed by page and paragraph when pages are known."""
     raws: list[RawLine] = []
-    number = 0
-    for text, in_table in walker.blocks(document.element.body):
+    number = in_page = 0
+    last_page: int | None = None
+    for text, in_table, page in blocks:
         if not text.strip():
             continue
         number += 1
-        raws.extend(RawLine(piece, number, in_table=in_table) for piece in text.split("\n"))
+        in_page = in_page + 1 if page == last_page else 1
+        last_page = page
+        place = f"第{page}页第{in_page}段" if page is not None else f"第{number}段"
+        if in_table:
+            place += "（表格）"
+        raws.extend(RawLine(piece, number, page=page, in_table=in_table, place=place) for piece in text.split("\n"))
     return raws
 
 
@@ -395,11 +507,17 @@ def read_docx(path: Path) -> Document:
         return _failed(path, "docx", early)
     try:
         raws = _docx_raw_lines(path)
+    except PackageRefused as refused:
+        return _failed(path, "docx", refused.message)
+    except _NotWord:
+        return _failed(
+            path, "docx", f"文件“{path.name}”不是有效的 Word（.docx）文件：缺少正文部分（word/document.xml）"
+        )
     except zipfile.BadZipFile:
         return _failed(path, "docx", f"文件“{path.name}”已损坏，无法作为 Word（.docx）打开")
     except OSError as exc:
         return _failed(path, "docx", _os_problem(path, exc))
-    except Exception as exc:  # python-docx/lxml raise many types for broken packages
+    except Exception as exc:  # zipfile/lxml raise many types for broken packages
         return _failed(path, "docx", f"文件“{path.name}”不是有效的 Word（.docx）文件：{_detail(exc)}")
     lines = normalise_located(raws, join_wraps=False)
     problem = "" if lines else f"文件“{path.name}”没有文字内容"

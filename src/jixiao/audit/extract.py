@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from . import numbers_zh as nz
 from . import patterns as p
@@ -95,16 +96,34 @@ def label_of(text_before: str, year: int | None = None) -> str | None:
     return None
 
 
+CLAUSE_STOP = re.compile(r"[，,。；;：:]")
+#: How far before a number its label is looked for: labels with their qualifiers are far shorter, and a
+#: bounded look keeps a line of thousands of amounts linear (each was searched from the line's start).
+LABEL_REACH = 120
+QUOTE_REACH = 40
+
+
+@lru_cache(maxsize=8)
+def _first_stop(text: str) -> int:
+    found = CLAUSE_STOP.search(text)
+    return found.end() if found else len(text) + 1
+
+
 def clause(text: str, start: int, end: int) -> str:
-    """The clause around text[start:end]: from the previous "，。；" to the end of the figure."""
-    stops = [m.end() for m in re.finditer(r"[，,。；;：:]", text[:start])]
-    begin = stops[-1] if stops else max(0, start - 30)
-    return text[max(begin, start - 40) : end]
+    """The clause around text[start:end]: from the previous "，。；" (at most 40 characters back) to the figure's end.
+
+    Without a stop before the figure, the 30 characters before it.
+    """
+    low = max(0, start - QUOTE_REACH)
+    stops = [m.end() for m in CLAUSE_STOP.finditer(text, low, start)]
+    no_stop = low if _first_stop(text) <= low else max(0, start - 30)  # an earlier stop: cut at 40 characters
+    begin = stops[-1] if stops else no_stop
+    return text[max(begin, low) : end]
 
 
 def _figures(line: Line, found: Extracted) -> None:
     for value, unit, start, end in nz.find_amounts(line.text):
-        key = label_of(line.text[:start], found.year)
+        key = label_of(line.text[max(0, start - LABEL_REACH) : start], found.year)
         if key is not None:
             quote = clause(line.text, start, end)
             found.figures.setdefault(key, []).append(Figure(key, value, unit, quote, line.number))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal
 
 from ..core.model import Severity
@@ -14,15 +15,23 @@ SeverityName = Literal["error", "warning", "info"]  # the values of Severity, as
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One normalised line of a document and where it is: line number, and page for PDFs."""
+    """One normalised line of a document and where it is: number, page, and the place a reviewer looks up.
+
+    ``number`` is unique over the document (a finding names its line by it): the line of a .txt,
+    the paragraph or table row of a .docx, the extracted line of a .pdf. ``place`` is what the
+    reader says in words: 第3页第12行 (.pdf: the line within its page), 第3页第5段 or 第45段 (.docx).
+    """
 
     text: str
     number: int  # 1-based, over the whole document
     page: int | None = None
     in_table: bool = False
+    place: str = ""
 
     @property
     def where(self) -> str:
+        if self.place:
+            return self.place
         return f"第{self.page}页第{self.number}行" if self.page else f"第{self.number}行"
 
 
@@ -39,6 +48,24 @@ class Document:
     @property
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
+
+    def line(self, number: int | None) -> Line | None:
+        """The line a finding names by its number (None when there is none)."""
+        return None if number is None else self._by_number.get(number)
+
+    @cached_property
+    def _by_number(self) -> dict[int, Line]:
+        by_number: dict[int, Line] = {}
+        for line in self.lines:
+            by_number.setdefault(line.number, line)
+        return by_number
+
+    def where(self, number: int | None) -> str:
+        """Where line ``number`` is, in words ("" for none): 第3页第5段, 第3页第12行, 第12行."""
+        line = self.line(number)
+        if line is not None:
+            return line.where
+        return f"第{number}行" if number else ""
 
 
 @dataclass(frozen=True, slots=True)

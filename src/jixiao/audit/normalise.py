@@ -124,6 +124,7 @@ class RawLine:
     page: int | None = None
     in_table: bool = False
     sheet: int = 0
+    place: str = ""  # where a reviewer finds it: 第3页第5段 (.docx), 第3页第12行 (.pdf); "" for a text line
 
 
 @dataclass(slots=True)
@@ -213,7 +214,7 @@ def normalise_located(raws: Iterable[RawLine], *, join_wraps: bool = True) -> li
     items = [item for item in items if not is_page_number(item.text, page_edge=item.page_edge)]
     if join_wraps:
         items = _join_wraps(items)
-    return [Line(item.text, item.raw.number, item.raw.page, item.raw.in_table) for item in items]
+    return [Line(item.text, item.raw.number, item.raw.page, item.raw.in_table, item.raw.place) for item in items]
 
 
 def _raw_text_lines(lines: Iterable[str]) -> Iterator[RawLine]:

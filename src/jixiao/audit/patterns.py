@@ -71,7 +71,7 @@ PENALTY = re.compile(r"减分(?:项)?(?:得分|合计)?(?:为)?(?P<points>\d+(?:
 SELF_TARGETS = ("本", "本指标", "本项", "本项指标")
 """What "调整至…" names when the points move to the indicator being described ("其3分调整至本指标")."""
 TRANSFER = re.compile(
-    r"(?P<points>\d+(?:\.\d+)?)分(?:分值)?调整至[“\"']?(?P<target>[^”\"'。；，]+?)[”\"']?(?:指标)?(?:[。；，]|$)"
+    r"(?<!\d)(?P<points>\d+(?:\.\d+)?)分(?:分值)?调整至[“\"']?(?P<target>[^”\"'。；，]+?)[”\"']?(?:指标)?(?:[。；，]|$)"
 )
 
 UNIT_LABELS = re.compile(r"^(?:部门名称|单位名称|评价单位|预算单位)(?:（公章）|\(公章\))?[:：]\s*(?P<unit>\S.*)$")
@@ -95,9 +95,11 @@ VERBAL_RATIO = re.compile(
 COUNT_LIST = re.compile(
     r"共(?:设)?(?P<n>\d+|[一二三四五六七八九十两]+)个(?P<what>[\u4e00-\u9fff]{1,8})[，,：:](?:分别为|分别是|包括|即)[:：]?(?P<items>[^。；]+)"
 )
-LIST_THEN_COUNT = re.compile(r"(?:有|为)[:：](?P<items>[^。；]+?)共(?P<n>\d+|[一二三四五六七八九十两]+)个")
+# the list is bounded: unbounded, a line of "有：有：…" without 共 is searched to its end from every 有 (quadratic)
+LIST_THEN_COUNT = re.compile(r"(?:有|为)[:：](?P<items>[^。；]{1,300}?)共(?P<n>\d+|[一二三四五六七八九十两]+)个")
 PART_SUM = re.compile(r"其中(?P<parts>[^。]+)")
-_CN_N = r"\d+|[一二三四五六七八九十两百]+"
+# a number starts where a run of digits or numerals starts (the lookbehinds keep a long run linear, not quadratic)
+_CN_N = r"(?<!\d)\d+|(?<![一二三四五六七八九十两百])[一二三四五六七八九十两百]+"
 COUNT_PARTS = re.compile(
     rf"(?P<n>{_CN_N})\s*(?P<unit>个|人|名|项|件)[^，,。；;其（(]{{0,12}}[，,]\s*其中(?P<parts>[^。；;（()）]+)"
 )

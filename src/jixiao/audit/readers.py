@@ -15,6 +15,7 @@ python-docx and pypdf are imported inside the functions that need them.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -108,48 +109,105 @@ def read_txt(path: Path) -> Document:
 MIN_CHARS_PER_PAGE: Final = 20
 
 
+#: pdftotext may use this much memory and write this much text; a PDF whose streams inflate beyond is refused.
+PDFTOTEXT_MEMORY: Final = 1024 * 1024 * 1024
+PDFTOTEXT_OUTPUT: Final = 64 * 1024 * 1024
+PDFTOTEXT_SECONDS: Final = 120
+
+
+class PdfRefused(Exception):
+    """A PDF whose content inflates beyond the limits; ``message`` is Chinese and names the file."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _limit_child() -> None:  # pragma: no cover - runs in the pdftotext child
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (PDFTOTEXT_MEMORY, PDFTOTEXT_MEMORY))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (PDFTOTEXT_OUTPUT, PDFTOTEXT_OUTPUT))
+
+
 def _pdftotext_pages(path: Path) -> list[str] | None:
     """Text per page from poppler's pdftotext, which keeps reading order (pypdf can scramble quotes
-    inside numbers: "自评得分4 “ ”分"); None when it is not installed or cannot read the file."""
+    inside numbers: "自评得分4 “ ”分"); None when it is not installed or cannot read the file.
+
+    It runs with its memory and output bounded (POSIX): a PDF whose content streams inflate to
+    gigabytes makes it fail, and is refused (``PdfRefused``) rather than handed to pypdf.
+    """
     binary = shutil.which("pdftotext")
     if binary is None:
         return None
-    try:
-        done = subprocess.run([binary, "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=120, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if done.returncode != 0:
-        return None
-    pages = done.stdout.decode("utf-8", "replace").split("\f")
+    limited = os.name == "posix"
+    with tempfile.TemporaryFile() as output:
+        try:
+            done = subprocess.run(
+                [binary, "-enc", "UTF-8", str(path), "-"],
+                stdout=output,
+                stderr=subprocess.DEVNULL,
+                timeout=PDFTOTEXT_SECONDS,
+                check=False,
+                preexec_fn=_limit_child if limited else None,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise PdfRefused(f"文件“{path.name}”的内容过于复杂，{PDFTOTEXT_SECONDS} 秒内未能读出文字，已停止") from exc
+        except OSError:
+            return None
+        size = output.tell()
+        if limited and (done.returncode < 0 or size >= PDFTOTEXT_OUTPUT):
+            raise PdfRefused(f"文件“{path.name}”的内容解压后过大（可能是压缩炸弹），已拒绝读取")
+        if done.returncode != 0:
+            return None
+        output.seek(0)
+        pages = output.read().decode("utf-8", "replace").split("\f")
     return pages[:-1] if len(pages) > 1 and not pages[-1].strip() else pages
 
 
 def _pdf_pages(path: Path) -> tuple[list[str], str]:
-    """Text per page, and a problem ("" if none)."""
+    """Text per page, and a problem ("" if none); ``PdfRefused`` for content that inflates beyond the limits."""
     pages = _pdftotext_pages(path)
     if pages is not None:
         return pages, ""
     import logging
 
     from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf's recoverable-damage notes are not for users
     reader = PdfReader(str(path), strict=False)
     if reader.is_encrypted and not reader.decrypt(""):
         return [], f"文件“{path.name}”是加密的 PDF，需要先解除密码保护"
     texts: list[str] = []
+    inflated = 0
     for page in reader.pages:
         try:
             texts.append(page.extract_text() or "")
+        except LimitReachedError as exc:  # a content stream inflating beyond pypdf's limit (75 MB)
+            raise PdfRefused(f"文件“{path.name}”的内容解压后过大（可能是压缩炸弹），已拒绝读取") from exc
         except Exception:  # one broken page should not lose the others
             texts.append("")
+        inflated += len(texts[-1])
+        if inflated > PDFTOTEXT_OUTPUT:
+            raise PdfRefused(
+                f"文件“{path.name}”的文字超过 {PDFTOTEXT_OUTPUT // (1024 * 1024)} MB，不是一份报告，已拒绝读取"
+            )
     return texts, ""
 
 
 def _pdf_raw_lines(texts: Sequence[str]) -> list[RawLine]:
-    """Lines numbered over the whole document (so a finding's line is unique), each with its page."""
-    pages = [(page, text) for page, page_text in enumerate(texts, start=1) for text in LINE_BREAK_RE.split(page_text)]
-    return [RawLine(text, number, page=page, sheet=page) for number, (page, text) in enumerate(pages, start=1)]
+    """Lines numbered over the whole document (so a finding's line is unique), each with its page and
+    its place there ("第3页第12行": the 12th line with text on page 3, as a reviewer counts them)."""
+    raws: list[RawLine] = []
+    number = 0
+    for page, page_text in enumerate(texts, start=1):
+        in_page = 0
+        for text in LINE_BREAK_RE.split(page_text):
+            number += 1
+            in_page += bool(text.strip())
+            raws.append(RawLine(text, number, page=page, sheet=page, place=f"第{page}页第{max(1, in_page)}行"))
+    return raws
 
 
 def read_pdf(path: Path) -> Document:
@@ -159,6 +217,8 @@ def read_pdf(path: Path) -> Document:
         return _failed(path, "pdf", head)
     try:
         texts, problem = _pdf_pages(path)
+    except PdfRefused as refused:
+        return _failed(path, "pdf", refused.message)
     except OSError as exc:
         return _failed(path, "pdf", _os_problem(path, exc))
     except Exception as exc:  # pypdf raises many types for broken files

@@ -21,6 +21,7 @@ from ..core.inputs import InputRefused, os_reason, read_input
 from ..core.numbers import in_range, to_decimal
 from .criteria_zh import names_alternatives, read_criteria
 from .loader import FORMAT, Loaded, builtin_path, load_document
+from .packages import PackageRefused, check_package
 from .yamlio import load_file, loads
 
 HEADERS = {
@@ -243,6 +244,10 @@ def import_xlsx(path: Path, meta: dict[str, Any]) -> Imported:
     if path.suffix.lower() in OLD_FORMATS:
         raise TableImportError(f"{path}：不支持 {path.suffix} 格式，请在 Excel 或 WPS 中另存为 .xlsx 后再导入")
     data = _read_workbook(path)
+    try:
+        check_package(data, path.name)
+    except PackageRefused as refused:
+        raise TableImportError(f"{path}：{refused.message}") from refused
     try:
         book = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as error:  # openpyxl raises many types for files that are not workbooks

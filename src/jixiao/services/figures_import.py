@@ -103,6 +103,12 @@ def _read(data: bytes, file: str, *, data_only: bool) -> _Sheet:
     """The 数据表 sheet (or the first sheet) as plain cells; any failure to read is UnusableInput."""
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
+    from ..frameworks.packages import PackageRefused, check_package
+
+    try:
+        check_package(data, file)
+    except PackageRefused as refused:
+        raise UnusableInput(refused.message) from refused
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as error:  # openpyxl raises many types for bytes that are not a workbook

@@ -45,6 +45,12 @@ def read_rows(data: bytes, columns: dict[str, tuple[str, ...]], required: tuple[
     """The non-empty rows under the header, as text keyed by ``columns``' keys."""
     from openpyxl import load_workbook
 
+    from ...frameworks.packages import PackageRefused, check_package
+
+    try:
+        check_package(data, "上传的工作簿")
+    except PackageRefused as refused:
+        raise UnusableInput(refused.message) from refused
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for files that are not workbooks
