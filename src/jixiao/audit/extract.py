@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from . import numbers_zh as nz
 from . import patterns as p
+from .metadata import read_metadata
 from .model import Document, Extracted, Figure, IndicatorScore, Line, StatedRatio
 from .table_scores import table_scores
 
@@ -17,7 +18,7 @@ from .table_scores import table_scores
 def extract(doc: Document) -> Extracted:
     """Everything the auditor can read off a document."""
     found = Extracted()
-    _metadata(doc.lines, found)
+    read_metadata(doc.lines, found)
     for line in doc.lines:
         _figures(line, found)
         _ratios(line, found)
@@ -26,51 +27,6 @@ def extract(doc: Document) -> Extracted:
     found.table_scores, found.table_total = tables.rows, tables.total
     found.transfers = transfers(doc.lines)
     return found
-
-
-# --------------------------------------------------------------------------- metadata
-
-
-def _metadata(lines: tuple[Line, ...], found: Extracted) -> None:
-    head = lines[:40]
-    for line in head:
-        _first(found, "unit", line, [p.UNIT_LABELS], "unit", str.strip)
-        _first(found, "year", line, list(p.TITLE_YEAR), "year", int)
-        match = p.FILL_DATE.search(line.text)
-        if match and found.fill_date is None:
-            found.fill_date = nz.parse_date_zh(match["date"])
-            found.quotes["fill_date"] = (match[0], line.number)
-    for line in lines:
-        _first(found, "score", line, list(p.TOTAL_SCORE), "score", Decimal)
-        _grade(line, found)
-        if found.unit is None:
-            _first(found, "unit", line, [p.OPENING_UNIT, p.TITLE_UNIT], "unit", str.strip)
-        if "opening_unit" not in found.quotes and (m := p.OPENING_UNIT.search(line.text)):
-            found.quotes["opening_unit"] = (m["unit"].strip(), line.number)
-
-
-def _first(
-    found: Extracted, attr: str, line: Line, regexes: list[re.Pattern[str]], group: str, convert: type | object
-) -> None:
-    if getattr(found, attr) is not None:
-        return
-    for regex in regexes:
-        match = regex.search(line.text)
-        if match:
-            setattr(found, attr, convert(match[group]))  # type: ignore[operator]
-            found.quotes[attr] = (match[0], line.number)
-            return
-
-
-def _grade(line: Line, found: Extracted) -> None:
-    if found.grade is not None:
-        return
-    for regex in p.GRADE:
-        match = regex.search(line.text)
-        if match:
-            found.grade = p.GRADE_NAMES[match["grade"]]
-            found.quotes["grade"] = (match[0], line.number)
-            return
 
 
 # --------------------------------------------------------------------------- figures
