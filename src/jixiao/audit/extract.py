@@ -22,6 +22,7 @@ def extract(doc: Document) -> Extracted:
     for line in doc.lines:
         _figures(line, found)
         _ratios(line, found)
+    table_figures(doc.lines, found)
     _scores(doc.lines, found)
     tables = table_scores(doc.lines)
     found.table_scores, found.table_total = tables.rows, tables.total
@@ -35,19 +36,24 @@ def extract(doc: Document) -> Extracted:
 def label_of(text_before: str, year: int | None = None) -> str | None:
     """The figure key whose label ends right before a number, if any.
 
-    A label that is the tail of a longer one ("“三公”经费预算安排", "项目支出预算", "专项项目总支出")
-    or a figure of another year ("2022年决算总收入", "上年度…") is not this year's key figure.
+    A label that is the tail of a longer one ("“三公”经费预算安排", "项目支出预算", "专项项目总支出",
+    "一般公共预算支出") or a figure of another year ("2022年决算总收入", "上年度…") is not this year's
+    key figure. A colon after the label ("决算总收入：") belongs to it; right after this year, bare
+    收入/支出 name the year's figures ("2022年支出848万元").
     """
+    text_before = text_before.rstrip(" :：")
     cut = list(p.WINDOW_STOP.finditer(text_before))
     window = text_before[cut[-1].end() :] if cut else text_before
     stated = re.search(r"(\d{4})年", window)
     if stated and year is not None and int(stated[1]) != year:
         return None
-    window = re.sub(r"^.*?\d{4}年(?:度|底|末)?", "", window.strip())
+    window, dated = re.subn(r"^.*?\d{4}年(?:度|底|末)?", "", window.strip())
     for key, regex in p.COMPILED_LABELS:
         match = regex.search(window)
         if match:
             return None if p.QUALIFIED_LABEL.search(window[: match.start()]) else key
+    if dated:
+        return next((key for key, regex in p.YEAR_LABELS if regex.search(window)), None)
     return None
 
 
@@ -64,6 +70,43 @@ def _figures(line: Line, found: Extracted) -> None:
         if key is not None:
             quote = clause(line.text, start, end)
             found.figures.setdefault(key, []).append(Figure(key, value, unit, quote, line.number))
+
+
+def table_figures(lines: tuple[Line, ...], found: Extracted) -> None:
+    """Figures in table rows whose unit is in the table's caption or header ("单位：万元", "预算数（万元）"):
+    a label cell followed by a number cell ("收入预算数 | 1200.00"); rows run together with "|" or tabs."""
+    unit: str | None = None
+    for line in lines:
+        cells = _row_cells(line)
+        if cells is None:
+            caption = p.TABLE_UNIT.search(line.text)
+            unit = caption["unit"] if caption and len(line.text) < 40 else None
+            continue
+        if header := p.TABLE_UNIT.search(line.text):
+            unit = header["unit"]
+        if unit is None:
+            continue
+        for label, value in zip(cells, cells[1:], strict=False):
+            number = _plain_number(value)
+            key = label_of(label, found.year) if number is not None else None
+            if key is not None and number is not None:
+                amount = number if unit == "万元" else number / 10000
+                quote = f"{label} {value}（{unit}）"
+                found.figures.setdefault(key, []).append(Figure(key, amount, unit, quote, line.number))
+                break
+
+
+def _row_cells(line: Line) -> list[str] | None:
+    if not line.in_table and "|" not in line.text:
+        return None
+    return [cell.strip() for cell in line.text.strip().strip("|").split("|")]
+
+
+_PLAIN_NUMBER = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
+
+
+def _plain_number(cell: str) -> Decimal | None:
+    return Decimal(cell.replace(",", "")) if _PLAIN_NUMBER.match(cell) else None
 
 
 def _ratios(line: Line, found: Extracted) -> None:

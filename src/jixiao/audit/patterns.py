@@ -14,9 +14,10 @@ _TAIL = r"(?:数|总额|金额)?(?:为|是|达|约|共|合计)?[:：]?$"
 # key → label pattern (anchored at the end of the text before the number)
 FIGURE_LABELS: tuple[tuple[str, str], ...] = (
     ("income_budget", r"(?:收入预算|预算收入|年初预算收入)"),
-    ("expenditure_budget", r"(?:支出预算|预算支出|年度部门预算资金|部门预算资金|合计预算|预算安排)"),
+    ("expenditure_budget", r"(?:支出预算|预算支出|年度部门预算资金|部门预算资金|合计预算|预算安排|部门预算总金额|预算总金额)"),
     ("income_final", r"(?:决算总收入|收入决算|累计收入|决算收入|本年收入|总收入|收入合计)"),
-    ("expenditure_final", r"(?:决算总支出|支出决算|累计支出|决算支出|总支出|单位年度实际支出|本年支出|支出合计)"),
+    ("expenditure_final",
+     r"(?:决算总支出|支出决算|累计支出|决算支出|总支出|(?:单位|部门)?(?:年度|全年|本年)实际支出|部门实际支出|本年支出|支出合计)"),
     ("basic_expenditure", r"基本支出"),
     ("project_expenditure", r"项目支出(?:资金)?"),
     ("personnel_expenditure", r"人员经费(?:支出)?"),
@@ -32,6 +33,13 @@ FIGURE_LABELS: tuple[tuple[str, str], ...] = (
     ("sangong_final", r"[“\"]?三公[”\"]?经费决算"),
 )
 COMPILED_LABELS = tuple((key, re.compile(label + _TAIL)) for key, label in FIGURE_LABELS)
+#: Bare words that name this year's figure only right after the year: "2022年支出848万元", "2022年实际收入…".
+YEAR_LABELS = (
+    ("income_final", re.compile(r"^(?:实际|全年)?收入" + _TAIL)),
+    ("expenditure_final", re.compile(r"^(?:实际|全年)?支出" + _TAIL)),
+)
+#: A table's caption or header giving its amounts' unit: "单位：万元", "（万元）", "金额单位：元".
+TABLE_UNIT = re.compile(r"(?:单位[:：]\s*|[（(])(?P<unit>万元|元)[）)]?")
 
 # words that make a label part of a longer one: "“三公”经费预算安排", "上年度决算总支出", "专项项目总支出"
 QUALIFIED_LABEL = re.compile(
@@ -91,7 +99,7 @@ TRANSFER = re.compile(
 )
 
 _PAREN_UNIT = r"(?:[（(]单位[）)])?"
-_SEAL = r"(?:[（(](?:公章|盖章|章)[）)])?"
+_SEAL = r"(?:\s*[（(](?:公章|盖章|章)[）)])?"
 #: The labels a cover or table names the unit with (the unit follows, with or without a colon).
 UNIT_LABEL_WORDS = (
     r"(?:部门" + _PAREN_UNIT + r"|单位|预算单位|项目单位|评价单位|实施单位|填报单位|被评价单位|部门单位)"
