@@ -45,6 +45,7 @@ class Tally:
     found: int = 0
     found_as_error: int = 0
     false_errors: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
     reports: int = 0
     provinces: set[str] = field(default_factory=set)
     years: set[int] = field(default_factory=set)
@@ -92,6 +93,8 @@ def _tally_one(tally: Tally, name: str, path: Path, truth: dict[str, Any]) -> No
         tally.defects += 1
         hits = [f for f in result.findings if f.code == defect["code"]]
         tally.found += bool(hits)
+        if not hits:
+            tally.missed.append(f"{name}: {defect['code']} {defect['note'][:50]}")
         tally.found_as_error += any(f.severity == Severity.ERROR for f in hits)
     for finding in result.findings:
         if finding.severity == Severity.ERROR and finding.code not in genuine:
@@ -113,8 +116,9 @@ def _print(tally: Tally) -> None:
     print(f"  全部字段     {sum(tally.right.values())}/{sum(tally.stated.values())}  {tally.accuracy():.0%}")
     print(f"  真实问题     {tally.found}/{tally.defects} 找到（其中 {tally.found_as_error} 个为错误级）")
     print(f"  误报错误     {len(tally.false_errors)}")
-    for line in tally.wrong + tally.false_errors:
-        print("   -", line)
+    for title, lines in (("读错或未读出", tally.wrong), ("漏报", tally.missed), ("误报", tally.false_errors)):
+        for line in lines:
+            print(f"   {title}：{line}")
 
 
 def test_corpus_is_real_and_varied(tally: Tally) -> None:

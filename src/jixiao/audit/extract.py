@@ -26,6 +26,7 @@ def extract(doc: Document) -> Extracted:
     _scores(doc.lines, found)
     tables = table_scores(doc.lines)
     found.table_scores, found.table_total = tables.rows, tables.total
+    found.table_total_weight, found.table_skipped = tables.total_weight, tables.skipped
     found.transfers = transfers(doc.lines)
     return found
 

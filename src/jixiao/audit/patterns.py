@@ -165,11 +165,17 @@ VERBAL_RATIO = re.compile(
 COUNT_LIST = re.compile(
     r"共(?:设)?(?P<n>\d+|[一二三四五六七八九十两]+)个(?P<what>[\u4e00-\u9fff]{1,8})[，,：:](?:分别为|分别是|包括|即)[:：]?(?P<items>[^。；]+)"
 )
+#: "直属事业单位10个，即甲、乙…" / "内设8个内设机构，即…": a count without 共, listed after 即/分别为.
+COUNT_NAMED = re.compile(
+    r"(?<!共)(?<!共设)(?<![\d一二三四五六七八九十两])(?P<n>\d+|[一二三四五六七八九十两]+)个(?P<what>[\u4e00-\u9fff]{0,8})"
+    r"[，,：:]\s*(?:即|分别为|分别是)[:：]?(?P<items>[^。；]+)"
+)
 LIST_THEN_COUNT = re.compile(r"(?:有|为)[:：](?P<items>[^。；]+?)共(?P<n>\d+|[一二三四五六七八九十两]+)个")
 PART_SUM = re.compile(r"其中(?P<parts>[^。]+)")
 _CN_N = r"\d+|[一二三四五六七八九十两百]+"
 COUNT_PARTS = re.compile(
-    rf"(?P<n>{_CN_N})\s*(?P<unit>个|人|名|项|件)[^，,。；;其（(]{{0,12}}[，,]\s*其中(?P<parts>[^。；;（()）]+)"
+    rf"(?<![\d一二三四五六七八九十两百])(?P<n>{_CN_N})\s*(?P<unit>个|人|名|项|件)[^，,。；;其（(]{{0,12}}[，,。]\s*其中[，,:：]?"
+    r"(?P<parts>[^。；;（()）]+)"
 )
 TOTAL_AFTER_PARTS = re.compile(
     r"(?:合计|共计|总计)(?:预算)?(?P<total>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|人|个)"
@@ -179,4 +185,6 @@ SECTIONS = {
     "zhanjiang": ("(?:单位|部门)的?基本情况", "自评工作开展情况", "绩效自评情况", "存在问题", "改进措施"),
     "lechang": ("(?:部门|单位)的?基本情况", "自评结论", "绩效分析", "存在问题", "建议|改进措施"),
 }
+#: Items numbered inside one paragraph: "1.完成…。2.做好…。3.…" (a marker at the start or after 。；).
+INLINE_ARABIC = re.compile(r"(?:^|(?<=[。；;]))\s*(?P<v>\d{1,2})[.．、](?=[\u4e00-\u9fff])")
 APPENDIX_TABLE = re.compile(r"^\s*附件\s*\d*\s*[：:]?\s*(?:数据表|评分表|.{0,20}(?:数据表|评分表))")
