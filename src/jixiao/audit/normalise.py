@@ -218,7 +218,7 @@ def _tabs_to_cells(text: str) -> str:
 
 def _is_cell(text: str) -> bool:
     """A table cell of a table flattened one cell a line ("主管部门 |"): never joined to its neighbours."""
-    return text.endswith("|") or text.startswith("|")
+    return text.endswith("|") or text.startswith("|") or " | " in text
 
 
 def normalise_located(raws: Iterable[RawLine], *, join_wraps: bool = True) -> list[Line]:

@@ -95,7 +95,7 @@ PENALTY = re.compile(r"减分(?:项)?(?:得分|合计)?(?:为)?(?P<points>\d+(?:
 SELF_TARGETS = ("本", "本指标", "本项", "本项指标")
 """What "调整至…" names when the points move to the indicator being described ("其3分调整至本指标")."""
 TRANSFER = re.compile(
-    r"(?P<points>\d+(?:\.\d+)?)分(?:分值)?调整至[“\"']?(?P<target>[^”\"'。；，]+?)[”\"']?(?:指标)?(?:[。；，]|$)"
+    r"(?<![\d.])(?P<points>\d+(?:\.\d+)?)分(?:分值)?调整至[“\"']?(?P<target>[^”\"'。；，]+?)[”\"']?(?:指标)?(?:[。；，]|$)"
 )
 
 _PAREN_UNIT = r"(?:[（(]单位[）)])?"
