@@ -67,7 +67,7 @@ def _same(key: str, got: Any, want: Any) -> bool:
         return got is None
     if key == "fill_date":
         return got == (want.isoformat() if isinstance(want, dt.date) else str(want))
-    if key in ("score",) or isinstance(want, int | float) and not isinstance(want, bool) and key != "year":
+    if key in ("score",) or (isinstance(want, int | float) and not isinstance(want, bool) and key != "year"):
         return got is not None and abs(Decimal(str(got)) - Decimal(str(want))) < Decimal("0.005")
     return bool(got == want)
 

@@ -122,7 +122,9 @@ def _parts_after_total(sentence: str, line: Line, previous: str = "") -> list[Fi
     labels = [clause[: before[0][2]]] + [_label_before(parts_text, a[2]) for a in amounts]
     if _mixed(labels):
         return []
-    return _sum_finding(before[0][0], parts, f"{clause}。{sentence}" if clause not in sentence else sentence, line, "warning")
+    return _sum_finding(
+        before[0][0], parts, f"{clause}。{sentence}" if clause not in sentence else sentence, line, "warning"
+    )
 
 
 def _label_before(text: str, start: int) -> str:

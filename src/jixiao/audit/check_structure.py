@@ -26,7 +26,9 @@ def numbering(doc: Document, found: Extracted) -> list[Finding]:
             if len(line.text) <= HEADER_MAX and "。" not in line.text.rstrip("。"):
                 seen.add(line.text)
             if marker.value > 1 and _inline_in(previous, marker.kind, marker.value - 1):
-                _step(stack, marker.kind, marker.value - 1, line, closed)  # "…（5）…。" then "（6）…": one list, wrapped
+                _step(
+                    stack, marker.kind, marker.value - 1, line, closed
+                )  # "…（5）…。" then "（6）…": one list, wrapped
             out += _step(stack, marker.kind, marker.value, line, closed)
         out += _inline_points(line) + _inline_arabic(line)
         previous = line.text

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from itertools import pairwise
 
 from . import numbers_zh as nz
 from . import patterns as p
@@ -87,7 +88,7 @@ def table_figures(lines: tuple[Line, ...], found: Extracted) -> None:
             unit = header["unit"]
         if unit is None:
             continue
-        for label, value in zip(cells, cells[1:], strict=False):
+        for label, value in pairwise(cells):
             number = _plain_number(value)
             key = label_of(label, found.year) if number is not None else None
             if key is not None and number is not None:

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 from . import numbers_zh as nz
 from . import patterns as p
@@ -71,9 +72,8 @@ def _unit(lines: Sequence[Line], head: Sequence[Line], found: Extracted) -> None
         if hit := finder(head):
             _set_unit(found, *hit)
             return
-    if hit := _search(lines, (p.OPENING_UNIT, p.TITLE_UNIT, p.TITLE_YEAR_UNIT)):
-        _set_unit(found, *hit)
-    elif hit := _search(head, (p.PARENT_LABEL,)):
+    hit = _search(lines, (p.OPENING_UNIT, p.TITLE_UNIT, p.TITLE_YEAR_UNIT)) or _search(head, (p.PARENT_LABEL,))
+    if hit:
         _set_unit(found, *hit)
 
 
@@ -101,7 +101,7 @@ def _labelled_unit(head: Sequence[Line]) -> tuple[str, str, int] | None:
 
 def _unit_in_next_cell(head: Sequence[Line]) -> tuple[str, str, int] | None:
     """A label alone in its cell ("实施单位（盖章） |") with the name in the next one."""
-    for line, following in zip(head, head[1:], strict=False):
+    for line, following in pairwise(head):
         if p.UNIT_LABEL_CELL.match(line.text):
             unit = clean_unit(following.text)
             if p.UNIT_NAME_LINE.match(unit) and _plausible(unit):
@@ -110,8 +110,8 @@ def _unit_in_next_cell(head: Sequence[Line]) -> tuple[str, str, int] | None:
 
 
 def _unit_above_title(head: Sequence[Line]) -> tuple[str, str, int] | None:
-    """"益阳市赫山区城市管理和综合执法局" on its own line, then "2019年部门整体支出绩效评价报告"."""
-    for line, following in zip(head, head[1:], strict=False):
+    """ "益阳市赫山区城市管理和综合执法局" on its own line, then "2019年部门整体支出绩效评价报告"."""
+    for line, following in pairwise(head):
         name = clean_unit(line.text)
         if (
             p.TITLE_LINE.search(following.text)
@@ -166,7 +166,7 @@ def _fill_date(head: Sequence[Line], found: Extracted) -> None:
         if match and (value := _leading_date(match["date"])):
             _set(found, "fill_date", value, match[0][:40], line.number)
             return
-    for line in head[:HEAD // 2]:
+    for line in head[: HEAD // 2]:
         value = nz.parse_date_zh(line.text)
         if value is not None and "年" in line.text:
             _set(found, "fill_date", value, line.text, line.number)

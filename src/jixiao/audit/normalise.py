@@ -210,7 +210,7 @@ TAB_CELLS: Final = 2
 
 
 def _tabs_to_cells(text: str) -> str:
-    """"收入预算数\t1200.00\t1185.00" → "收入预算数 | 1200.00 | 1185.00" (a single tab stays a space)."""
+    """ "收入预算数\t1200.00\t1185.00" → "收入预算数 | 1200.00 | 1185.00" (a single tab stays a space)."""
     if text.count("\t") < TAB_CELLS:
         return text
     return " | ".join(cell.strip() for cell in text.strip("\t\r\n").split("\t"))

@@ -14,10 +14,15 @@ _TAIL = r"(?:数|总额|金额)?(?:为|是|达|约|共|合计)?[:：]?$"
 # key → label pattern (anchored at the end of the text before the number)
 FIGURE_LABELS: tuple[tuple[str, str], ...] = (
     ("income_budget", r"(?:收入预算|预算收入|年初预算收入)"),
-    ("expenditure_budget", r"(?:支出预算|预算支出|年度部门预算资金|部门预算资金|合计预算|预算安排|部门预算总金额|预算总金额)"),
+    (
+        "expenditure_budget",
+        r"(?:支出预算|预算支出|年度部门预算资金|部门预算资金|合计预算|预算安排|部门预算总金额|预算总金额)",
+    ),
     ("income_final", r"(?:决算总收入|收入决算|累计收入|决算收入|本年收入|总收入|收入合计)"),
-    ("expenditure_final",
-     r"(?:决算总支出|支出决算|累计支出|决算支出|总支出|(?:单位|部门)?(?:年度|全年|本年)实际支出|部门实际支出|本年支出|支出合计)"),
+    (
+        "expenditure_final",
+        r"(?:决算总支出|支出决算|累计支出|决算支出|总支出|(?:单位|部门)?(?:年度|全年|本年)实际支出|部门实际支出|本年支出|支出合计)",
+    ),
     ("basic_expenditure", r"基本支出"),
     ("project_expenditure", r"项目支出(?:资金)?"),
     ("personnel_expenditure", r"人员经费(?:支出)?"),
@@ -70,7 +75,9 @@ GRADE = (
     re.compile(r"等级(?:为|是|评定为|[:：])?\s*[“\"]?" + _GRADE_WORD),
     re.compile(r"\d分[，,、](?P<grade>优秀|优|良好|良|中等|合格|不合格|差)[。，,]"),
     # "自评为优秀", "评价结果为优", "综合评分97分，为良好" — grades without 等级
-    re.compile(r"(?:自评|评价|考评|绩效)(?:结果|结论|等次)?(?:为|是|评定为|属于|达到)[“\"]?" + _GRADE_WORD + _GRADE_END),
+    re.compile(
+        r"(?:自评|评价|考评|绩效)(?:结果|结论|等次)?(?:为|是|评定为|属于|达到)[“\"]?" + _GRADE_WORD + _GRADE_END
+    ),
     re.compile(r"\d分[，,]\s*(?:为|属于|评定为|达到)[“\"]?" + _GRADE_WORD + _GRADE_END),
 )
 GRADE_NAMES = {
@@ -138,7 +145,8 @@ TITLE_YEAR = (
     re.compile(r"评价年度[:：]\s*(?P<year>\d{4})"),
     re.compile(r"^(?P<year>\d{4})年度?部门整体支出绩效"),
     re.compile(r"(?P<year>\d{4})年度[^。]{0,12}整体(?:支出)?绩效(?:自评|自我评价)"),
-    # titles: "南县财政局2020年度机关整体支出绩效评价报告", "2019年部门整体支出绩效评价报告", "…2024年度项目支出绩效单位自评报告"
+    # titles: "南县财政局2020年度机关整体支出绩效评价报告", "2019年部门整体支出绩效评价报告",
+    # "…2024年度项目支出绩效单位自评报告"
     re.compile(r"(?P<year>\d{4})年度?[^。，,]{0,24}?(?:整体|项目)(?:支出)?绩效"),
     # "(2023年度)" under the title, "项目支出绩效自评表（2022年度）"
     re.compile(r"^\s*[（(]\s*(?P<year>\d{4})\s*年度?\s*[）)]"),
@@ -147,7 +155,9 @@ TITLE_YEAR = (
 #: The year in the opening paragraph: "对2019年度本单位整体支出进行了绩效自评", "现将2021年度…".
 OPENING_YEAR = (
     re.compile(r"现将\s*(?P<year>\d{4})\s*年度?"),
-    re.compile(r"对[^。，,]{0,20}?(?P<year>\d{4})\s*年度?[^。]{0,30}?(?:支出|经费|资金|项目)[^。]{0,20}?(?:绩效|评价|自评)"),
+    re.compile(
+        r"对[^。，,]{0,20}?(?P<year>\d{4})\s*年度?[^。]{0,30}?(?:支出|经费|资金|项目)[^。]{0,20}?(?:绩效|评价|自评)"
+    ),
     re.compile(r"^(?P<year>\d{4})年度?部门决算"),
 )
 #: A year mentioned in the text ("2021年", "2022年度"), not a date ("2022年5月") nor a document number.
