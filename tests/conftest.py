@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = Path(os.environ.get("JIXIAO_SEEDS", ROOT.parent / "shared" / "seeds"))
+"""The seed reports; JIXIAO_SEEDS points at them when they are not beside the checkout (a git worktree)."""
 SEEDS_REASON = "the real reports (../shared/seeds) are not beside this checkout"
 needs_seeds = pytest.mark.skipif(not SEEDS.exists(), reason=SEEDS_REASON)
 """Only the tests that read the seed reports are skipped in a clean clone; one line says so."""

@@ -78,6 +78,19 @@ def prose(doc: Document) -> tuple[Line, ...]:
     return tuple(lines)
 
 
+@lru_cache(maxsize=8)
+def text_lines(doc: Document) -> tuple[Line, ...]:
+    """Lines that are not table rows, up to an appendix table: like ``prose`` but keeping a long line that
+    holds a whole flattened report (its sentences are read one by one)."""
+    lines: list[Line] = []
+    for line in doc.lines:
+        if p.APPENDIX_TABLE.match(line.text):
+            break
+        if not line.in_table and line.text.count("|") < 2:
+            lines.append(line)
+    return tuple(lines)
+
+
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 

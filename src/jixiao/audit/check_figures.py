@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from . import numbers_zh as nz
 from . import patterns as p
-from .check_base import FIGURE_NAMES, KEY_FIGURES, _f, fmt_plain, fmt_wan, prose, sentences
+from .check_base import FIGURE_NAMES, KEY_FIGURES, _f, fmt_plain, fmt_wan, looks_tabular, sentences, text_lines
 from .model import Document, Extracted, Finding, Line
 
 
@@ -80,25 +80,55 @@ def relations(doc: Document, found: Extracted) -> list[Finding]:
 
 
 def sentence_sums(doc: Document, found: Extracted) -> list[Finding]:
-    """ "X万元，其中A万元、B万元…" and "A万元；B万元，合计X万元" must add up (amounts and head counts)."""
+    """ "X万元，其中A万元、B万元…", "X万元。其中：A…；B…" and "A万元；B万元，合计X万元" must add up.
+
+    Sentences are read in every line that is not a table row, so a report flattened into one line is read
+    too; a sentence that is a table run together (many numbers, no punctuation) is not."""
     out = []
-    for line in prose(doc):
-        for sentence in sentences(line.text):
-            out += _parts_after_total(sentence, line) + _total_after_parts(sentence, line)
+    for line in text_lines(doc):
+        parts = sentences(line.text)
+        for index, sentence in enumerate(parts):
+            if looks_tabular(sentence):
+                continue
+            before = parts[index - 1] if index else ""
+            out += _parts_after_total(sentence, line, before) + _total_after_parts(sentence, line)
     return out
 
 
-def _parts_after_total(sentence: str, line: Line) -> list[Finding]:
+def _kind(label: str) -> str | None:
+    """Whether an amount's label speaks of income or of expenditure (None: neither, or both)."""
+    income, spending = "收入" in label or "收" in label[-2:], "支出" in label or "支" in label[-2:]
+    return "收入" if income and not spending else "支出" if spending and not income else None
+
+
+def _mixed(labels: list[str]) -> bool:
+    """Income parts compared with an expenditure total (or the other way): not a sum at all."""
+    return len({k for k in map(_kind, labels) if k is not None}) > 1
+
+
+def _parts_after_total(sentence: str, line: Line, previous: str = "") -> list[Finding]:
     match = p.PART_SUM.search(sentence)
     if not match:
         return []
     clause = re.split(r"[，,；;：:]", sentence[: match.start()].rstrip("，,："))[-1]
+    if not clause.strip() and previous:  # "…共完成预算资金89.97万元。其中：30万元…"
+        clause = re.split(r"[，,；;：:]", previous)[-1]
     before = nz.find_amounts(clause)
     parts_text = re.sub(r"[（(][^）)]*[）)]", "", match["parts"])  # "（人员经费…、公用经费…）" details a part
-    parts = [a[0] for a in nz.find_amounts(parts_text)]
+    amounts = nz.find_amounts(parts_text)
+    parts = [a[0] for a in amounts]
     if len(before) != 1 or len(parts) < 2 or "%" in clause:
         return []
-    return _sum_finding(before[0][0], parts, sentence, line, "warning")
+    labels = [clause[: before[0][2]]] + [_label_before(parts_text, a[2]) for a in amounts]
+    if _mixed(labels):
+        return []
+    return _sum_finding(
+        before[0][0], parts, f"{clause}。{sentence}" if clause not in sentence else sentence, line, "warning"
+    )
+
+
+def _label_before(text: str, start: int) -> str:
+    return re.split(r"[，,；;：:、]", text[:start])[-1][-12:]
 
 
 def _total_after_parts(sentence: str, line: Line) -> list[Finding]:
@@ -113,14 +143,20 @@ def _total_after_parts(sentence: str, line: Line) -> list[Finding]:
         amounts = nz.find_amounts(sentence[match.start() :])
         if not amounts:
             return []
-        parts, total = [a[0] for a in nz.find_amounts(head)], amounts[0][0]
+        found = nz.find_amounts(head)
+        labels = [_label_before(head, len(head))] + [_label_before(head, a[2]) for a in found]
+        if _mixed(labels):
+            return []  # "财政拨款收入800万元，其他收入56.3万元，支出合计850万元": income parts, an expenditure total
+        parts, total = [a[0] for a in found], amounts[0][0]
     return _sum_finding(total, parts, sentence, line) if len(parts) >= 2 else []
 
 
 def _sum_finding(
     total: Decimal, parts: list[Decimal], sentence: str, line: Line, severity: str = "error"
 ) -> list[Finding]:
-    if abs(sum(parts) - total) <= Decimal("0.01") * len(parts):
+    # an error needs the parts to miss by more than their rounding; a warning asks to check any cent
+    slack = Decimal("0.01") * len(parts) if severity == "error" else Decimal("0.01")
+    if abs(sum(parts) - total) <= slack:
         return []
     shown = "+".join(fmt_plain(x) for x in parts)
     return [

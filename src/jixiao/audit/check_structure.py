@@ -15,16 +15,28 @@ def numbering(doc: Document, found: Extracted) -> list[Finding]:
     """List markers that skip or repeat: 一、二、四、 / 1. 1. / 一是…四是…四是."""
     out: list[Finding] = []
     stack: list[tuple[str, int]] = []
+    closed: dict[str, int] = {}
+    seen: set[str] = set()
     previous = ""
     for line in prose(doc):
         marker = nz.parse_marker(line.text)
+        if marker is not None and line.text in seen:
+            continue  # a short heading repeated word for word is a running page header, not a new item
         if marker is not None and marker.kind != "ordinal_shi":
+            if len(line.text) <= HEADER_MAX and "。" not in line.text.rstrip("。"):
+                seen.add(line.text)
             if marker.value > 1 and _inline_in(previous, marker.kind, marker.value - 1):
-                _step(stack, marker.kind, marker.value - 1, line)  # "…（5）…。" then "（6）…": one inline list, wrapped
-            out += _step(stack, marker.kind, marker.value, line)
-        out += _inline_points(line)
+                _step(
+                    stack, marker.kind, marker.value - 1, line, closed
+                )  # "…（5）…。" then "（6）…": one list, wrapped
+            out += _step(stack, marker.kind, marker.value, line, closed)
+        out += _inline_points(line) + _inline_arabic(line)
         previous = line.text
     return out
+
+
+HEADER_MAX = 30
+"""A running page header is a short heading line."""
 
 
 def _inline_in(text: str, kind: str, value: int) -> bool:
@@ -34,13 +46,20 @@ def _inline_in(text: str, kind: str, value: int) -> bool:
     return any(text.find(form, 1) > 0 for form in forms) if kind in ("arabic_paren", "cn_paren", "circled") else False
 
 
-def _step(stack: list[tuple[str, int]], kind: str, value: int, line: Line) -> list[Finding]:
+def _step(
+    stack: list[tuple[str, int]], kind: str, value: int, line: Line, closed: dict[str, int] | None = None
+) -> list[Finding]:
+    """Follow one marker; ``closed`` keeps where each list closed by a higher heading stopped."""
+    closed = {} if closed is None else closed
     level = _LEVEL.get(kind, 9)
     while stack and _LEVEL.get(stack[-1][0], 9) > level:
+        closed[stack[-1][0]] = stack[-1][1]
         stack.pop()  # a higher heading closes the deeper lists under it
     if not stack or stack[-1][0] != kind:
         stack.append((kind, value))
-        return [] if value == 1 else [_gap(line, kind, value, 0)]
+        if value == 1 or closed.get(kind) == value - 1:
+            return []  # a new list, or one numbered on across sections ("3." under 一、, "4." under 二、)
+        return [_gap(line, kind, value, 0)]
     previous = stack[-1][1]
     stack[-1] = (kind, value)
     if value == previous + 1 or (value == 1 and previous != 1):
@@ -89,6 +108,27 @@ def _inline_points(line: Line) -> list[Finding]:
                     line.number,
                 )
             )
+    return out
+
+
+def _inline_arabic(line: Line) -> list[Finding]:
+    """ "1.完成…。2.做好…。3.…4.…4.…" in one paragraph (a table cell): a number used twice or skipped.
+
+    Only a list that starts the paragraph at 1 and otherwise counts on is read as one."""
+    matches = list(p.INLINE_ARABIC.finditer(line.text))
+    values = [int(m["v"]) for m in matches]
+    if len(values) < 3 or values[0] != 1 or matches[0].start() != 0:
+        return []
+    steps = [b - a for a, b in pairwise(values)]
+    if sum(step != 1 for step in steps) != 1:
+        return []
+    out = []
+    for (a, b), match in zip(pairwise(values), matches[1:], strict=True):
+        quote = line.text[match.start() : match.start() + 24].strip()
+        if b == a:
+            out.append(_f("error", "numbering-repeat", f"序号“{b}.”重复", quote, line.number))
+        elif b == a + 2:
+            out.append(_f("error", "numbering-gap", f"序号跳过了“{a + 1}.”", quote, line.number))
     return out
 
 
@@ -194,8 +234,10 @@ def years(doc: Document, found: Extracted) -> list[Finding]:
 
 
 def _bare(name: str) -> str:
-    """A unit name without remarks in brackets (closed or not) and spaces: 湛江市示范局（本级） → 湛江市示范局."""
-    return re.sub(r"[（(][^）)]*[）)]?|\s", "", name)
+    """A unit name without remarks in brackets (closed or not), spaces, a code prefix and a suffix that names
+    the same unit: 湛江市示范局（本级） / 湛江市示范局本级 / 湛江市示范局机关 → 湛江市示范局."""
+    name = re.sub(r"[（(][^）)]*[）)]?|\s|^\d{1,12}-", "", name)
+    return re.sub(r"(?:机关本级|本级|机关)$", "", name)
 
 
 def unit_names(doc: Document, found: Extracted) -> list[Finding]:
@@ -220,24 +262,28 @@ def counts(doc: Document, found: Extracted) -> list[Finding]:
     """ "共设10个内设机构，分别为：甲、乙…" — the list must have as many items as stated."""
     out = []
     for line in prose(doc):
-        for regex in (p.COUNT_LIST, p.LIST_THEN_COUNT):
+        for regex in (p.COUNT_LIST, p.COUNT_NAMED, p.LIST_THEN_COUNT):
             for match in regex.finditer(line.text):
                 stated = int(match["n"]) if match["n"].isdigit() else nz.cn_to_int(match["n"])
                 listed = re.sub(r"[（(][^）)]*[）)]", "", match["items"].strip("：: "))
+                if re.search(r"等(?:[\u4e00-\u9fff]{0,6})?$", listed.strip()):
+                    continue  # "…、乙等": the list is not complete
                 items = [i for i in re.split(r"[、，,]", listed) if i.strip()]
-                if items:  # "…、业务二科和人事科": the last two are joined by 和/及
-                    items = items[:-1] + [i for i in re.split(r"和|及", items[-1]) if i.strip()]
-                if stated is not None and len(items) != stated:
-                    out.append(
-                        _f(
-                            "error",
-                            "count-mismatch",
-                            f"写明共{stated}个，实际列出{len(items)}个",
-                            match[0][:60],
-                            line.number,
-                        )
-                    )
+                fewest, most = _item_counts(items)
+                if stated is not None and not fewest <= stated <= most:
+                    listed_n = fewest if stated < fewest else most
+                    message = f"写明共{stated}个，实际列出{listed_n}个"
+                    out.append(_f("error", "count-mismatch", message, match[0][:60], line.number))
     return out
+
+
+def _item_counts(items: list[str]) -> tuple[int, int]:
+    """How many things a list names, at fewest and at most: "业务二科和人事科" may be one item or two, and
+    "发展和改革局" is one — a count is wrong only when no reading of 和/及 gives it."""
+    if not items:
+        return 0, 0
+    joined = sum(len([x for x in re.split(r"和|及", item) if x.strip()]) - 1 for item in items)
+    return len(items), len(items) + joined
 
 
 def count_parts(doc: Document, found: Extracted) -> list[Finding]:

@@ -14,7 +14,7 @@ from .check_base import GRADES, _f, fmt_plain
 from .check_figures import figure_conflicts, missing_figures, relations, sentence_sums
 from .check_ratios import formula_ratios, verbal_ratios
 from .check_structure import count_parts, counts, empty_sections, numbering, sections_present, unit_names, years
-from .model import Document, Extracted, Finding
+from .model import Document, Extracted, Finding, IndicatorScore
 
 Check = Callable[[Document, Extracted], list[Finding]]
 
@@ -74,6 +74,35 @@ def table_total_matches(doc: Document, found: Extracted) -> list[Finding]:
     return [_f("warning", "total-mismatch", message, quote, line)]
 
 
+def table_sums(doc: Document, found: Extracted) -> list[Finding]:
+    """A 评分表's rows add up to its own 总分/合计 row. An error only when the table was read whole: no row
+    skipped and the weights of one level add up to the total's 分值 (or 100); otherwise nothing is claimed."""
+    if found.table_total is None or not found.table_scores or found.table_skipped:
+        return []
+    total, quote, line = found.table_total
+    full = found.table_total_weight or Decimal(100)
+    for level in sorted({row.level for row in found.table_scores}):
+        rows = [row for row in found.table_scores if row.level == level]
+        weights = sum((row.weight or Decimal(0) for row in rows), Decimal(0))
+        if weights != full:
+            continue
+        added = sum((row.score for row in rows), Decimal(0))
+        if any(abs(min(full, added + adjust) - total) <= Decimal("0.01") for adjust in _adjustments(found, quote)):
+            return []
+        shown = "+".join(fmt_plain(row.score) for row in rows)
+        message = f"评分表各指标得分{shown}={fmt_plain(added)}分，与其合计行{fmt_plain(total)}分不符"
+        return [_f("error", "table-sum", message, quote, line)]
+    return []
+
+
+def _adjustments(found: Extracted, quote: str) -> set[Decimal]:
+    """What may stand between the indicator scores and a total: nothing, or the bonus/penalty the report
+    (or the total row itself: "加分项3.5分") states."""
+    bonus = [Decimal(m["points"]) for m in p.BONUS.finditer(quote)] + [found.bonus or Decimal(0)]
+    penalty = [Decimal(m["points"]) for m in p.PENALTY.finditer(quote)] + [found.penalty or Decimal(0)]
+    return {Decimal(0)} | {b - q for b in bonus for q in penalty}
+
+
 def total_follows(doc: Document, found: Extracted) -> list[Finding]:
     """The stated total equals min(100, Σ indicator scores + bonus − penalty), for some plausible set of scores.
 
@@ -88,10 +117,11 @@ def total_follows(doc: Document, found: Extracted) -> list[Finding]:
     if len(found.indicator_scores) < 3:
         return []
     adjust = (found.bonus or Decimal(0)) - (found.penalty or Decimal(0))
-    candidates = _candidate_sums(found)
-    if any(abs(min(Decimal(100), max(Decimal(0), s + adjust)) - found.score) <= Decimal("0.01") for s in candidates):
+    readings = _candidate_readings(found)
+    sums = [sum((s.score for s in reading), Decimal(0)) for reading in readings]
+    if any(abs(min(Decimal(100), max(Decimal(0), s + adjust)) - found.score) <= Decimal("0.01") for s in sums):
         return []
-    base = candidates[0]
+    base = sums[0]
     expected = min(Decimal(100), max(Decimal(0), base + adjust))
     extra = f"+加分{fmt_plain(found.bonus)}" if found.bonus else ""
     extra += f"-减分{fmt_plain(found.penalty)}" if found.penalty else ""
@@ -99,16 +129,25 @@ def total_follows(doc: Document, found: Extracted) -> list[Finding]:
         f"各指标得分合计{fmt_plain(base)}{extra}，封顶100分后应为{fmt_plain(expected)}分，"
         f"报告写{fmt_plain(found.score)}分"
     )
-    return [_f("error", "total-mismatch", message, quote, line or None)]
+    if any(_complete(reading) for reading in readings):
+        return [_f("error", "total-mismatch", message, quote, line or None)]
+    weights = sum((s.weight or Decimal(0) for s in readings[0]), Decimal(0))
+    message += f"（读到的指标分值合计{fmt_plain(weights)}分，不足100分，可能未读全，请核对）"
+    return [_f("warning", "total-mismatch", message, quote, line or None)]
 
 
-def _candidate_sums(found: Extracted) -> list[Decimal]:
+def _complete(reading: list[IndicatorScore]) -> bool:
+    """Whether a set of indicators is the whole scorecard: every weight read, and they add up to 100."""
+    return all(s.weight is not None for s in reading) and sum(
+        (s.weight or Decimal(0) for s in reading), Decimal(0)
+    ) == Decimal(100)
+
+
+def _candidate_readings(found: Extracted) -> list[list[IndicatorScore]]:
     scores = found.indicator_scores
-    sums = [sum((s.score for s in scores), Decimal(0))]
-    sums.append(sum((s.score for s in scores if not s.subtotal), Decimal(0)))
-    for level in {s.level for s in scores}:
-        sums.append(sum((s.score for s in scores if s.level == level), Decimal(0)))
-    return sums
+    readings = [list(scores), [s for s in scores if not s.subtotal]]
+    readings += [[s for s in scores if s.level == level] for level in sorted({s.level for s in scores})]
+    return readings
 
 
 def grade_follows(doc: Document, found: Extracted) -> list[Finding]:
@@ -145,6 +184,7 @@ CHECKS: list[Check] = [
     table_scores_over_weight,
     total_follows,
     table_total_matches,
+    table_sums,
     grade_follows,
     numbering,
     empty_sections,

@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import lru_cache
+from itertools import pairwise
 
 from . import numbers_zh as nz
 from . import patterns as p
+from .metadata import read_metadata
 from .model import Document, Extracted, Figure, IndicatorScore, Line, StatedRatio
 from .table_scores import table_scores
 
@@ -18,60 +20,17 @@ from .table_scores import table_scores
 def extract(doc: Document) -> Extracted:
     """Everything the auditor can read off a document."""
     found = Extracted()
-    _metadata(doc.lines, found)
+    read_metadata(doc.lines, found)
     for line in doc.lines:
         _figures(line, found)
         _ratios(line, found)
+    table_figures(doc.lines, found)
     _scores(doc.lines, found)
     tables = table_scores(doc.lines)
     found.table_scores, found.table_total = tables.rows, tables.total
+    found.table_total_weight, found.table_skipped = tables.total_weight, tables.skipped
     found.transfers = transfers(doc.lines)
     return found
-
-
-# --------------------------------------------------------------------------- metadata
-
-
-def _metadata(lines: tuple[Line, ...], found: Extracted) -> None:
-    head = lines[:40]
-    for line in head:
-        _first(found, "unit", line, [p.UNIT_LABELS], "unit", str.strip)
-        _first(found, "year", line, list(p.TITLE_YEAR), "year", int)
-        match = p.FILL_DATE.search(line.text)
-        if match and found.fill_date is None:
-            found.fill_date = nz.parse_date_zh(match["date"])
-            found.quotes["fill_date"] = (match[0], line.number)
-    for line in lines:
-        _first(found, "score", line, list(p.TOTAL_SCORE), "score", Decimal)
-        _grade(line, found)
-        if found.unit is None:
-            _first(found, "unit", line, [p.OPENING_UNIT, p.TITLE_UNIT], "unit", str.strip)
-        if "opening_unit" not in found.quotes and (m := p.OPENING_UNIT.search(line.text)):
-            found.quotes["opening_unit"] = (m["unit"].strip(), line.number)
-
-
-def _first(
-    found: Extracted, attr: str, line: Line, regexes: list[re.Pattern[str]], group: str, convert: type | object
-) -> None:
-    if getattr(found, attr) is not None:
-        return
-    for regex in regexes:
-        match = regex.search(line.text)
-        if match:
-            setattr(found, attr, convert(match[group]))  # type: ignore[operator]
-            found.quotes[attr] = (match[0], line.number)
-            return
-
-
-def _grade(line: Line, found: Extracted) -> None:
-    if found.grade is not None:
-        return
-    for regex in p.GRADE:
-        match = regex.search(line.text)
-        if match:
-            found.grade = p.GRADE_NAMES[match["grade"]]
-            found.quotes["grade"] = (match[0], line.number)
-            return
 
 
 # --------------------------------------------------------------------------- figures
@@ -80,19 +39,24 @@ def _grade(line: Line, found: Extracted) -> None:
 def label_of(text_before: str, year: int | None = None) -> str | None:
     """The figure key whose label ends right before a number, if any.
 
-    A label that is the tail of a longer one ("“三公”经费预算安排", "项目支出预算", "专项项目总支出")
-    or a figure of another year ("2022年决算总收入", "上年度…") is not this year's key figure.
+    A label that is the tail of a longer one ("“三公”经费预算安排", "项目支出预算", "专项项目总支出",
+    "一般公共预算支出") or a figure of another year ("2022年决算总收入", "上年度…") is not this year's
+    key figure. A colon after the label ("决算总收入：") belongs to it; right after this year, bare
+    收入/支出 name the year's figures ("2022年支出848万元").
     """
+    text_before = text_before.rstrip(" :：")
     cut = list(p.WINDOW_STOP.finditer(text_before))
     window = text_before[cut[-1].end() :] if cut else text_before
     stated = re.search(r"(\d{4})年", window)
     if stated and year is not None and int(stated[1]) != year:
         return None
-    window = re.sub(r"^.*?\d{4}年(?:度|底|末)?", "", window.strip())
+    window, dated = re.subn(r"^.*?\d{4}年(?:度|底|末)?", "", window.strip())
     for key, regex in p.COMPILED_LABELS:
         match = regex.search(window)
         if match:
             return None if p.QUALIFIED_LABEL.search(window[: match.start()]) else key
+    if dated:
+        return next((key for key, regex in p.YEAR_LABELS if regex.search(window)), None)
     return None
 
 
@@ -127,6 +91,43 @@ def _figures(line: Line, found: Extracted) -> None:
         if key is not None:
             quote = clause(line.text, start, end)
             found.figures.setdefault(key, []).append(Figure(key, value, unit, quote, line.number))
+
+
+def table_figures(lines: tuple[Line, ...], found: Extracted) -> None:
+    """Figures in table rows whose unit is in the table's caption or header ("单位：万元", "预算数（万元）"):
+    a label cell followed by a number cell ("收入预算数 | 1200.00"); rows run together with "|" or tabs."""
+    unit: str | None = None
+    for line in lines:
+        cells = _row_cells(line)
+        if cells is None:
+            caption = p.TABLE_UNIT.search(line.text)
+            unit = caption["unit"] if caption and len(line.text) < 40 else None
+            continue
+        if header := p.TABLE_UNIT.search(line.text):
+            unit = header["unit"]
+        if unit is None:
+            continue
+        for label, value in pairwise(cells):
+            number = _plain_number(value)
+            key = label_of(label, found.year) if number is not None else None
+            if key is not None and number is not None:
+                amount = number if unit == "万元" else number / 10000
+                quote = f"{label} {value}（{unit}）"
+                found.figures.setdefault(key, []).append(Figure(key, amount, unit, quote, line.number))
+                break
+
+
+def _row_cells(line: Line) -> list[str] | None:
+    if not line.in_table and "|" not in line.text:
+        return None
+    return [cell.strip() for cell in line.text.strip().strip("|").split("|")]
+
+
+_PLAIN_NUMBER = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
+
+
+def _plain_number(cell: str) -> Decimal | None:
+    return Decimal(cell.replace(",", "")) if _PLAIN_NUMBER.match(cell) else None
 
 
 def _ratios(line: Line, found: Extracted) -> None:

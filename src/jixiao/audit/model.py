@@ -129,6 +129,8 @@ class Extracted:
     indicator_scores: list[IndicatorScore] = field(default_factory=list)
     table_scores: list[IndicatorScore] = field(default_factory=list)  # rows of a 评分表 table
     table_total: tuple[Decimal, str, int] | None = None  # its 总分 row: score, quote, line
+    table_total_weight: Decimal | None = None  # the 分值 of its 总分/合计 row
+    table_skipped: int = 0  # rows of the table that could not be read
     transfers: dict[str, Decimal] = field(default_factory=dict)  # points moved to an indicator, by its name
     ratios: list[StatedRatio] = field(default_factory=list)
     bonus: Decimal | None = None

@@ -178,7 +178,7 @@ def _starts_block(text: str) -> bool:
 
 def _continues(prev: _Item, nxt: _Item, width: int) -> bool:
     """Whether ``nxt`` continues ``prev``, broken by a wrap: prev ends mid-sentence, nxt starts no block."""
-    if prev.raw.in_table or nxt.raw.in_table:
+    if prev.raw.in_table or nxt.raw.in_table or _is_cell(prev.text) or _is_cell(nxt.text):
         return False
     marker = parse_marker(prev.text)
     if marker is not None and marker.end >= len(prev.text.rstrip()):
@@ -206,9 +206,25 @@ def _join_wraps(items: list[_Item]) -> list[_Item]:
     return joined
 
 
+#: A line with this many tabs is a table row flattened into text: its tabs separate cells.
+TAB_CELLS: Final = 2
+
+
+def _tabs_to_cells(text: str) -> str:
+    """ "收入预算数\t1200.00\t1185.00" → "收入预算数 | 1200.00 | 1185.00" (a single tab stays a space)."""
+    if text.count("\t") < TAB_CELLS:
+        return text
+    return " | ".join(cell.strip() for cell in text.strip("\t\r\n").split("\t"))
+
+
+def _is_cell(text: str) -> bool:
+    """A table cell of a table flattened one cell a line ("主管部门 |"): never joined to its neighbours."""
+    return text.endswith("|") or text.startswith("|") or " | " in text
+
+
 def normalise_located(raws: Iterable[RawLine], *, join_wraps: bool = True) -> list[Line]:
     """Normalise located lines: clean each, drop blanks and page numbers, join wrapped lines (first locator kept)."""
-    items = [_Item(normalise_text(raw.text), raw) for raw in raws]
+    items = [_Item(normalise_text(_tabs_to_cells(raw.text)), raw) for raw in raws]
     items = [item for item in items if item.text]
     _mark_page_edges(items)
     items = [item for item in items if not is_page_number(item.text, page_edge=item.page_edge)]

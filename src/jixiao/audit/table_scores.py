@@ -18,7 +18,7 @@ from .model import IndicatorScore, Line
 
 WEIGHT_HEADERS = frozenset({"分值", "标准分值", "指标分值", "权重", "权重分", "权重分值", "满分", "标准分", "分值权重"})
 SCORE_HEADERS = frozenset({"得分", "自评得分", "评价得分", "实际得分", "自评分", "考核得分", "评分得分", "自评分值"})
-TOTAL_NAMES = frozenset({"总分", "总计", "自评总分", "总得分", "综合得分", "评价总分"})
+TOTAL_NAMES = frozenset({"总分", "总计", "合计", "自评总分", "总得分", "综合得分", "评价总分", "得分合计"})
 _SEPARATOR_ROW = re.compile(r"^[\s|:\-]+$")
 _DECORATION = re.compile(r"[*\s]|[（(]分[）)]$")
 _NUMBER = re.compile(r"^(?P<n>\d+(?:\.\d+)?)分?$")
@@ -30,6 +30,8 @@ class TableScores:
 
     rows: list[IndicatorScore] = field(default_factory=list)
     total: tuple[Decimal, str, int] | None = None
+    total_weight: Decimal | None = None  # the 分值 of the 总分/合计 row, when it has one
+    skipped: int = 0  # rows with numbers that could not be read (merged unlike the header): the table is partly read
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,9 @@ def table_scores(lines: tuple[Line, ...]) -> TableScores:
             header, last = None, None  # the table has ended
         elif header is None:
             header = _header(cells)
-        elif len(cells) == header.cells:
+        elif len(cells) != header.cells:
+            found.skipped += any(_number(c) is not None for c in cells)
+        else:
             row = _row(cells, header, line, found)
             if row is UNSCORED and last is not None and found.rows and found.rows[-1] is last:
                 found.rows.pop()  # its 得分 cell may be merged over this row too: not its own score
@@ -91,11 +95,12 @@ def _row(cells: list[str], header: _Header, line: Line, found: TableScores) -> I
     name, quote = names[-1], line.text.strip()
     if name in TOTAL_NAMES:
         if found.total is None:
-            found.total = (score, quote[:120], line.number)
+            found.total, found.total_weight = (score, quote[:120], line.number), weight
         return None
     if weight is None:
         return None
-    row = IndicatorScore(name, score, weight, quote, line.number)
+    level = max(i for i, c in enumerate(cells[: min(header.weight, header.score)]) if c == name)
+    row = IndicatorScore(name, score, weight, quote, line.number, level)
     found.rows.append(row)
     return row
 
