@@ -185,14 +185,24 @@ def test_interrupted_batch_leaves_nothing(
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_killed_batch_is_cleaned_up_on_the_next_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_killed_batch_is_cleaned_up_by_its_watchdog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     process, tmp = start_batch(tmp_path, monkeypatch)
-    process.kill()
+    process.kill()  # SIGKILL: the batch itself gets no chance to clean up …
     process.wait(timeout=10)
-    assert list(tmp.iterdir()) != []  # SIGKILL gives no chance to clean up …
-    removed = clean_stale(tmp)  # … so the next batch does
-    assert removed and list(tmp.iterdir()) == []
+    deadline = time.monotonic() + 10
+    while list(tmp.iterdir()) and time.monotonic() < deadline:  # … its watchdog does
+        time.sleep(0.05)
+    assert list(tmp.iterdir()) == []
     assert wait_gone(tmp) == []
+
+
+def test_folders_of_dead_processes_are_removed_on_the_next_start(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = tmp_path / f"jixiao-pdf-{dead.pid}-abc"
+    (left / "profile-0").mkdir(parents=True)
+    assert clean_stale(tmp_path) == [left]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_folders_of_live_processes_are_left_alone(tmp_path: Path) -> None:

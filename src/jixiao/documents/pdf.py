@@ -180,10 +180,56 @@ def batch_folder() -> Iterator[Path]:
     """
     clean_stale()
     folder = Path(tempfile.mkdtemp(prefix=f"{BATCH_PREFIX}{os.getpid()}-"))
+    watchdog = _watchdog(folder)
     try:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        if watchdog is not None:
+            with contextlib.suppress(OSError):
+                watchdog.stdin.close()  # type: ignore[union-attr]  # the watchdog finds nothing left and exits
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                watchdog.wait(timeout=2)
+
+
+# Run by the watchdog (``python -c``): wait until the batch's process closes the pipe — when it ends in
+# any way, SIGKILL included — then kill every process whose command line names the folder (LibreOffice on
+# one of its profiles) and remove the folder. Standard library only, so it starts in a few milliseconds.
+_WATCHDOG = """
+import os, shutil, signal, sys
+folder = sys.argv[1]
+sys.stdin.buffer.read()
+mark = folder.encode()
+for name in os.listdir("/proc"):
+    if name.isdigit() and int(name) != os.getpid():
+        try:
+            with open(f"/proc/{name}/cmdline", "rb") as f:
+                if mark in f.read():
+                    os.kill(int(name), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+shutil.rmtree(folder, ignore_errors=True)
+"""
+
+
+def _watchdog(folder: Path) -> subprocess.Popen[bytes] | None:
+    """A small process that cleans ``folder`` and its LibreOffice up when this process dies, even by SIGKILL.
+
+    It holds the read end of a pipe only this process writes to; the kernel closes it when this process
+    ends, however it ends. Where /proc is missing (not Linux), ``clean_stale`` on the next start does it.
+    """
+    if not Path("/proc/self/cmdline").exists():
+        return None
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-S", "-c", _WATCHDOG, str(folder)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C in the terminal reaches the batch, not its watchdog
+        )
+    except OSError:
+        return None
 
 
 def clean_stale(root: Path | None = None) -> list[Path]:
