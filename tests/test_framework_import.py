@@ -10,8 +10,11 @@ from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from jixiao.cli import app
-from jixiao.frameworks.criteria_zh import rule_from_text
-from jixiao.frameworks.loader import load_path
+from jixiao.core.model import Framework
+from jixiao.frameworks.criteria_zh import read_criteria, rule_from_text
+from jixiao.frameworks.loader import load_document, load_path
+from jixiao.frameworks.yamlio import loads
+from tables import score
 
 runner = CliRunner()
 
@@ -297,3 +300,69 @@ def test_two_indicators_marked_as_alternatives(tmp_path: Path) -> None:
     pair = next(node for node, _ in framework.walk() if node.alternatives)
     assert [c.name for c in pair.children] == ["结转结余率", "结转结余变动率"]
     assert "2 项需人工评定" in " ".join(output.split())  # each one's target is its own 年度工作目标
+
+
+# --------------------------------------------------------------------------- rule kinds the wording maps onto
+
+SURPLUS_WORDING = "无结余,3分;有结余,但不超过上年结转,2分;结余超过上年结转,不得分。"  # 岳阳市科技局 评分表
+
+
+def _leaf_table(rule: dict[str, object], weight: int) -> Framework:
+    doc = loads(
+        "format: jixiao/framework@1\nid: t\nversion: 1\nname: 测试表\nprovenance: imported\nsource: 测试\n"
+        f"total: {weight}\n"
+    )
+    doc["indicators"] = [{"id": "a", "name": "指标", "weight": Decimal(weight), "rule": rule}]
+    loaded = load_document(doc, "t.yaml")
+    assert loaded.framework is not None, [(i.code, i.path, i.message) for i in loaded.issues]
+    assert not loaded.issues, [(i.code, i.path, i.message) for i in loaded.issues]
+    return loaded.framework
+
+
+@pytest.mark.parametrize(("end", "prior", "points"), [(0, 5, 3), (4, 5, 2), (5, 5, 2), (6, 5, 0)])
+def test_options_worded_on_figures_are_chosen_by_the_figures(end: int, prior: int, points: int) -> None:
+    reading = read_criteria(SURPLUS_WORDING, Decimal(3))
+    assert reading.recognised and not reading.note
+    whens = [option.get("when") for option in reading.rule["options"]]
+    assert whens == ["carryover_end == 0", "carryover_end <= carryover_prior", None]  # the last is the rest
+    card = score(_leaf_table(reading.rule, 3), f"data: {{carryover_end: {end}, carryover_prior: {prior}}}")
+    assert card.ok, card.issues
+    assert card.indicator("a").score == points
+
+
+def test_options_on_figures_that_name_no_data_field_are_chosen_by_hand_with_a_warning() -> None:
+    # the 岳阳 wording with "上年存量", which names no standard data field (formats §2)
+    reading = read_criteria("无结余,3分;有结余,但不超过上年存量,2分;结余超过上年存量,不得分。", Decimal(3))
+    assert reading.rule["type"] == "categorical"
+    assert all("when" not in option for option in reading.rule["options"])
+    assert "未能对应到数据项" in reading.note and "上年存量" in reading.note
+
+
+def test_options_without_conditions_on_figures_stay_chosen_by_hand_without_a_warning() -> None:
+    reading = read_criteria("符合要求,5分;基本符合,3分;不符合,不得分。", Decimal(5))
+    assert reading.rule["type"] == "categorical" and not reading.note
+    assert all("when" not in option for option in reading.rule["options"])
+
+
+def test_not_applicable_wording_alone_is_for_a_person_and_names_the_setting() -> None:
+    reading = read_criteria("若单位无项目,得2分", Decimal(2))  # domain.md §5, from a real table
+    assert not reading.recognised
+    assert "not_applicable: full_marks" in reading.note
+
+
+def test_an_item_credited_when_it_does_not_apply() -> None:
+    # items ① ② from 财预〔2013〕53号, ③ from the 岳阳 公路 评分表, and the not-applicable clause of domain.md §5
+    wording = (
+        "①已制定或具有预算资金管理办法、内部财务管理制度、会计核算制度等管理制度，1分；②相关管理制度合法、合规、完整，1分；"
+        "③项目支出按规定经过评估论证，2分；若单位无项目，得2分。"
+    )
+    reading = read_criteria(wording, Decimal(4))
+    assert reading.recognised and not reading.note
+    items = reading.rule["items"]
+    assert [item.get("not_applicable") for item in items] == [None, None, "full_marks"]
+    framework = _leaf_table(reading.rule, 4)
+    card = score(framework, "inputs: {a: {checked: [0, 1], not_applicable: [2], reason: 本单位无项目支出}}")
+    assert card.ok, card.issues
+    assert card.indicator("a").score == 4
+    card = score(framework, "inputs: {a: {checked: [0, 1]}}")
+    assert card.indicator("a").score == 2

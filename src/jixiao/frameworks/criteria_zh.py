@@ -5,6 +5,10 @@ tests/data/criteria_corpus.yaml) and returns the `rule:` mapping of formats §1,
 Wording no reader recognises becomes a `judgement` rule and the importer says so, quoting it;
 a reading that holds but leaves part of the wording to a person (a not-applicable clause, a
 base that the wording does not state) carries a ``note`` the importer shows as a warning.
+Options worded as conditions on figures ("无结余…；有结余，但不超过上年结转…") get `when` expressions
+only when each figure named maps to one standard data field (core/fields.py); otherwise they stay
+chosen by hand, with a note. An item the wording credits when it does not apply ("若单位无项目，得2分")
+gets ``not_applicable: full_marks``.
 The text is first normalised (full-width punctuation, ≦, spaces); patterns are data at the top.
 """
 
@@ -16,6 +20,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
+
+from ..core.fields import STANDARD_FIELDS
 
 NUM = r"(-?\d+(?:\.\d+)?)"
 CN_NUM = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "五": "5", "十": "10"}
@@ -41,6 +47,7 @@ FULL_AT = re.compile(
 )
 PER_OCCURRENCE = re.compile(
     rf"(?:每|发现|出现)(?:出现|发现|发生|有)?(?:一|1)(?:例|次|项|个|起|处|笔)[^;]*?(?:扣|减){NUM}分"
+    rf"|依次(?:扣|减){NUM}分"  # "未按规定执行依次扣1分": one deduction per case, in turn
 )
 ITEM_MARK = r"(?:[①②③④⑤⑥⑦⑧⑨⑩]|(?<![\d.])\d{1,2}[.、](?!\d)|\(\d{1,2}\))"
 CHECK_ITEM = re.compile(
@@ -58,6 +65,21 @@ DISCRETION = re.compile(
 NOT_APPLICABLE = re.compile(
     r"(?:无|没有)[^;]{0,20}?(?:的|者)?,?(?:本项|该项)?(?:得满分|计满分|不考核|不参与|调整至|调至)"
 )
+NA_ITEM = re.compile(
+    rf"^(?:若|如|如果)?(?:本?单位|本?部门)?(?:无|没有)(?P<what>[^,;]{{1,12}}?)(?:的)?,?(?:本项)?(?:得|计){NUM}分$"
+)
+# Conditions on figures, as options are worded: "无结余" / "有结余,但不超过上年结转" / "结余超过上年结转"
+CONDITIONS = (
+    (re.compile(r"^(?:无|没有)(?P<x>[^,;<>=]{1,12})$"), "{x} == 0"),
+    (
+        re.compile(r"^有(?P<x>[^,;<>=]{1,12}?),?(?:但|且)?(?:不超过|未超过|不高于|不大于)(?P<y>[^,;<>=]{1,12})$"),
+        "{x} <= {y}",
+    ),
+    (re.compile(r"^(?P<x>[^,;<>=]{1,12}?)(?:不超过|未超过|不高于|不大于)(?P<y>[^,;<>=]{1,12})$"), "{x} <= {y}"),
+    (re.compile(r"^(?P<x>[^,;<>=]{1,12}?)(?:超过|高于|大于)(?P<y>[^,;<>=]{1,12})$"), "{x} > {y}"),
+)
+FIGURE_WORD = re.compile(r"结余|结转|资金|经费|支出|收入|预算|决算|金额|存量|\d")
+COMPLEMENT = {"<=": ">", ">": "<=", "<": ">=", ">=": "<", "==": "!=", "!=": "=="}
 GOAL_SHARE = re.compile(
     r"(?:达到|完成|实现)(?:预期值|目标值|年初目标值|指标值)?的(?P<kind>数量|质量|时效|成本|效益|满意度)?(?:类)?(?:绩效)?指标(?:个数|数)"
     r"/(?:全部|所有)?(?P=kind)?(?:类)?(?:绩效)?指标(?:个数|数)"
@@ -234,7 +256,7 @@ def _per_occurrence(text: str, weight: Decimal) -> Reading | None:
     m = PER_OCCURRENCE.search(text)
     if m is None:
         return None
-    return Reading({"type": "per_occurrence", "per": Decimal(m[1])}, True, _na_note(text))
+    return Reading({"type": "per_occurrence", "per": Decimal(m[1] or m[2])}, True, _na_note(text))
 
 
 def _checklist(text: str, weight: Decimal) -> Reading | None:
@@ -246,6 +268,7 @@ def _checklist(text: str, weight: Decimal) -> Reading | None:
     if total < weight or any(not item for item, _ in found):
         return None
     note = "" if total == weight else f"各项分数合计{total}分，超过分值{weight}分（满分为止）"
+    note = _credit_items(text, items, weight) or note
     for required in REQUIRED.finditer(text):  # "未设置绩效目标，该栏不得分": that item zeroes the leaf
         item = next((i for i in items if required["what"] in str(i["text"])), None)
         if item is None:
@@ -253,6 +276,74 @@ def _checklist(text: str, weight: Decimal) -> Reading | None:
         else:
             item["required"] = True
     return Reading({"type": "checklist", "items": items}, True, note or _na_note(text))
+
+
+def _credit_items(text: str, items: list[dict[str, Any]], weight: Decimal) -> str:
+    """Items credited when they do not apply ("若单位无项目，得2分" after the items): the item that
+    names the thing and carries those points gets ``not_applicable: full_marks``; else a note."""
+    for segment in text.split(";"):
+        m = NA_ITEM.match(segment)
+        if m is None:
+            continue
+        points = Decimal(m[2])
+        if points == weight:
+            return f"“{segment}”：整项不适用时得满分，请在该指标设定 not_applicable: full_marks"
+        item = next((i for i in items if m["what"] in str(i["text"]) and i["points"] == points), None)
+        if item is None:
+            return f"“{segment}”未能对应到某一项，请在该项设定 not_applicable: full_marks"
+        item["not_applicable"] = "full_marks"
+    return ""
+
+
+def _field(term: str) -> str | None:
+    """The standard data field a figure's words name ("结余" → 年末结转结余), or None unless exactly one.
+    Words without 上年 name the year's own figure, so 上年 fields are left out and 年末 ones preferred."""
+    term = term.strip("“”\"'")
+    found = [f for f in STANDARD_FIELDS.values() if term and term in f.name.replace("“", "").replace("”", "")]
+    if "上年" not in term:
+        found = [f for f in found if "上年" not in f.name]
+        if len(found) > 1:
+            found = [f for f in found if f.name.startswith("年末")]
+    return found[0].id if len(found) == 1 else None
+
+
+def _condition(words: str) -> tuple[str | None, bool]:
+    """The `when` expression the words state over standard fields, and whether they read as a
+    condition on figures at all (so that one naming no known field can be reported)."""
+    for pattern, shape in CONDITIONS:
+        m = pattern.match(words)
+        if m is None:
+            continue
+        terms = m.groupdict()
+        fields = {k: _field(v) for k, v in terms.items()}
+        if any(f is None for f in fields.values()):
+            figure = any(f is not None for f in fields.values()) or any(FIGURE_WORD.search(v) for v in terms.values())
+            return None, figure
+        return shape.format(**fields), True
+    return None, False
+
+
+def _chosen_by_figures(options: list[dict[str, Any]]) -> str:
+    """Sets `when` on options whose wording is a condition on standard fields (formats §1.3); the
+    last option needs none when it is 其他情况 or the complement of an earlier condition. Returns a
+    note when wording reads as a condition on figures but names no known field (chosen by hand)."""
+    conditions = [_condition(str(o["text"])) for o in options]
+    whens = [w for w, _ in conditions]
+    last = whens[-1]
+    if all(w is not None for w in whens[:-1]) and (last is not None or options[-1]["text"] == "其他情况"):
+        for option, when in zip(options[:-1], whens[:-1], strict=True):
+            option["when"] = when
+        if last is None:
+            return ""
+        x, op, y = last.split(" ")
+        if f"{x} {COMPLEMENT[op]} {y}" in whens[:-1]:
+            return ""
+        options[-1]["when"] = last
+        return "各项条件都不成立时无法计分，请核对各选项的条件，或加一项“其他情况”"
+    unread = [str(o["text"]) for o, (w, figure) in zip(options, conditions, strict=True) if figure and w is None]
+    if unread:
+        return f"选项“{'”“'.join(unread)}”所说的数未能对应到数据项，须由人工选择"
+    return ""
 
 
 def _yes_no(text: str, weight: Decimal) -> Reading | None:
@@ -296,7 +387,8 @@ def _options(text: str, weight: Decimal) -> Reading | None:
         options.append({"text": m[1].rstrip(","), "score": score})
     if not any(o["score"] == weight for o in options):
         return None
-    return Reading({"type": "categorical", "options": options}, True, _na_note(text))
+    note = _chosen_by_figures(options)
+    return Reading({"type": "categorical", "options": options}, True, note or _na_note(text))
 
 
 def _strip_na(text: str) -> str:
@@ -329,6 +421,11 @@ def read_criteria(text: str, weight: Decimal) -> Reading:
         reading = reader(compact, weight)
         if reading is not None:
             return reading
+    na = NA_ITEM.match(compact)
+    if na is not None and Decimal(na[2]) == weight:  # "若单位无项目，得2分" alone: says only the not-applicable case
+        return Reading(
+            {"type": "judgement"}, False, f"“{compact}”：不适用时得满分，请在该指标设定 not_applicable: full_marks"
+        )
     return Reading({"type": "judgement"}, False)
 
 
