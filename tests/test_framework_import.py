@@ -366,3 +366,14 @@ def test_an_item_credited_when_it_does_not_apply() -> None:
     assert card.indicator("a").score == 4
     card = score(framework, "inputs: {a: {checked: [0, 1]}}")
     assert card.indicator("a").score == 2
+
+
+def test_imported_options_on_figures_are_chosen_from_the_data_sheet(tmp_path: Path) -> None:
+    code, output, out = run_import(tmp_path, bureau_workbook(tmp_path / "t.xlsx"))
+    assert code == 0, output
+    assert "结转结余情况" not in output  # read whole: no warning
+    framework = load_path(out).framework
+    assert framework is not None
+    rule = next(node.rule for node, _ in framework.walk() if node.name == "结转结余情况")
+    assert rule.conditional  # type: ignore[union-attr]
+    assert [o.when_text for o in rule.options] == ["carryover_end == 0", "carryover_end <= carryover_prior", ""]  # type: ignore[union-attr]
