@@ -206,8 +206,11 @@ def test_a_missing_argument_is_named_in_chinese() -> None:
 
 def test_audit_exits_2_for_an_unreadable_file_as_the_reference_says(tmp_path: Path) -> None:
     reference = (Path(__file__).parents[1] / "docs" / "reference.md").read_text(encoding="utf-8")
-    audit_row = next(line for line in reference.splitlines() if line.startswith("| `jixiao audit"))
-    assert "2 when a path does not exist, a file cannot be read" in audit_row
+    section = re.search(r"^### `jixiao audit`.*?(?=^### )", reference, re.M | re.S)
+    assert section is not None, "docs/reference.md has no '### `jixiao audit`' section"
+    exit_paragraph = next(p for p in section.group(0).split("\n\n") if p.startswith("退出码："))
+    exit_two = re.search(r"；2 (.*)", exit_paragraph.replace("\n", ""))
+    assert exit_two is not None and "有文件无法读取" in exit_two[1] and "`unreadable`" in exit_two[1]
     good = tmp_path / "good.txt"
     good.write_text("某单位2023年度部门整体支出绩效自评报告\n自评得分95分，等级为优。\n", encoding="utf-8")
     (tmp_path / "bad.docx").write_bytes(b"garbage")
