@@ -377,3 +377,70 @@ def test_imported_options_on_figures_are_chosen_from_the_data_sheet(tmp_path: Pa
     rule = next(node.rule for node, _ in framework.walk() if node.name == "结转结余情况")
     assert rule.conditional  # type: ignore[union-attr]
     assert [o.when_text for o in rule.options] == ["carryover_end == 0", "carryover_end <= carryover_prior", ""]  # type: ignore[union-attr]
+
+
+def custom_table_and_workbook(tmp_path: Path) -> tuple[Path, Path]:
+    """A bureau's own table (a built-in one with its id, name, two weights and two 评分标准 changed),
+    an evaluation on it, and the workbook `jixiao tables` makes of it."""
+    from jixiao.frameworks.loader import builtin_path
+    from jixiao.frameworks.xlsx_import import to_yaml
+    from jixiao.frameworks.yamlio import load_file
+
+    found = builtin_path("lechang-2023")
+    assert found is not None
+    table = dict(load_file(found))
+    table.update(id="mycity-2024", name="某市自定评分表", provenance="imported", source="某市财政局自定")
+    first, second = table["indicators"][0]["children"][0]["children"][:2]
+    first["weight"], second["weight"] = Decimal("5.5"), Decimal("4.5")
+    first["criteria"] = "完全符合计满分；基本符合酌情扣分；不符合不得分。"
+    del second["criteria"]  # the workbook shows its rule described in words instead
+    (tmp_path / "mycity.yaml").write_text(to_yaml(table), encoding="utf-8")
+    examples = Path(__file__).parent.parent / "examples" / "lechang-2023.yaml"
+    evaluation = examples.read_text(encoding="utf-8").replace("framework: lechang-2023", "framework: mycity.yaml")
+    evaluation = evaluation.replace("standardization:\n    score: 5\n", "standardization:\n    score: 4.5\n")
+    (tmp_path / "eval.yaml").write_text(evaluation, encoding="utf-8")
+    made = runner.invoke(app, ["tables", str(tmp_path / "eval.yaml"), "-o", str(tmp_path / "t.xlsx")])
+    assert made.exit_code == 0, made.output
+    return tmp_path / "mycity.yaml", tmp_path / "t.xlsx"
+
+
+def test_a_custom_table_reimports_from_jixiaos_workbook_with_the_same_sha256(tmp_path: Path) -> None:
+    original, workbook = custom_table_and_workbook(tmp_path)
+    checked = runner.invoke(app, ["framework", "check", str(original)], env={"COLUMNS": "200"})
+    assert checked.exit_code == 0, checked.output
+    code, output, out = run_import(tmp_path, workbook)
+    assert code == 0, output
+    assert "按原表导入" in " ".join(output.split())
+    again = runner.invoke(app, ["framework", "check", str(out)], env={"COLUMNS": "200"})
+    sha = load_path(original).framework.sha256  # type: ignore[union-attr]
+    assert sha in checked.output.replace("\n", "") and sha in again.output.replace("\n", "")
+    framework = load_path(out).framework
+    assert framework is not None and framework.id == "mycity-2024" and framework.sha256 == sha
+
+
+def test_an_edited_custom_workbook_is_read_from_its_wording_and_says_so(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    original, workbook = custom_table_and_workbook(tmp_path)
+    book = load_workbook(workbook)
+    sheet = book["评分表"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 3).value == "预算编制合理性")
+    sheet.cell(row, 6).value = "符合要求的得5.5分，否则不得分。"  # the bureau rewrote a 评分标准
+    book.save(tmp_path / "edited.xlsx")
+    _, output, out = run_import(tmp_path, tmp_path / "edited.xlsx")
+    flat = "".join(output.split())
+    assert "按原表导入" not in flat
+    assert f"工作表“评分表”第{row}行的评分标准" in flat and "已按工作表上的文字重新读取" in flat
+    framework = load_path(out).framework
+    assert framework is not None and framework.id == "city-2024"
+    assert framework.sha256 != load_path(original).framework.sha256  # type: ignore[union-attr]
+
+
+def test_a_damaged_embedded_table_is_ignored(tmp_path: Path) -> None:
+    from jixiao.frameworks.embedded import PART_PROPERTY, SHA_PROPERTY, embedded_table, table_properties
+
+    properties = dict(table_properties('{"a":1}'))
+    assert embedded_table(properties) == {"a": 1}
+    assert embedded_table({**properties, SHA_PROPERTY: "0" * 64}) is None  # altered: the hash no longer holds
+    assert embedded_table({**properties, PART_PROPERTY.format(1): "!!"}) is None  # not base64
+    assert embedded_table({}) is None  # a workbook made before tables were embedded

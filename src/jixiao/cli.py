@@ -534,12 +534,14 @@ def framework_import(
     out.print(f"已从工作表“{esc(imported.sheet)}”导入 {count} 项指标（末级 {leaves} 项），写入 {esc(output)}")
     if imported.same_as:
         out.print(
-            f"这是 jixiao 按内置评分表“{esc(imported.same_as)}”生成的工作簿，指标与分值未改动：按原表导入"
+            f"这是 jixiao 按评分表“{esc(imported.same_as)}”生成的工作簿，指标、分值与评分标准未改动：按原表导入"
             "（编号、规则与 sha256 均与原表相同，--id 等选项不适用）。"
         )
         print_issues(imported.loaded.issues)
         exit_for(imported.loaded.issues)
         return
+    if imported.edited:
+        err.print(f"{SEVERITY_ZH[Severity.WARNING]} {esc(imported.edited)}。")
     for unsure in imported.unsure:
         err.print(f"{SEVERITY_ZH[Severity.WARNING]} {esc(unsure.message())}")
     caveats = sum(1 for u in imported.unsure if u.note)

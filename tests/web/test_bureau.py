@@ -193,6 +193,32 @@ def bureau_table_xlsx(rows: list[tuple[Any, ...]] = ROWS) -> bytes:
     )
 
 
+def test_an_edited_jixiao_workbook_upload_is_read_from_its_wording_with_a_warning(tree: Any, tmp_path: Any) -> None:
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from jixiao.cli import app
+
+    examples = Path(__file__).parent.parent.parent / "examples" / "lechang-2023.yaml"
+    made = CliRunner().invoke(app, ["tables", str(examples), "-o", str(tmp_path / "t.xlsx")])
+    assert made.exit_code == 0, made.output
+    book = load_workbook(tmp_path / "t.xlsx")
+    sheet = book["评分表"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 3).value == "资金下达合法性")
+    sheet.cell(row, 3).value = "资金下达合规性"  # the bureau renamed an indicator
+    edited = io.BytesIO()
+    book.save(edited)
+    client = client_for("bureau")
+    meta = {"table_id": "city-edited", "name": "改过的表", "year": 2024, "outline": "lechang"}
+    response = client.post("/bureau/tables/", {"file": upload("评分表.xlsx", edited.getvalue()), **meta})
+    assert response.status_code == 302
+    page = "".join(client.get("/bureau/tables/").content.decode().split())
+    assert f"第{row}行的指标名称" in page and "已按工作表上的文字重新读取" in page
+    assert TABLES.load("city-edited").framework is not None
+
+
 def test_xlsx_table_upload_is_converted_validated_and_usable_for_a_task(tree: Any) -> None:
     client = client_for("bureau")
     meta = {

@@ -35,6 +35,11 @@ def canonical_json(obj: object) -> str:
     raise TypeError(f"cannot canonicalise {type(obj).__name__}")
 
 
+def sha256_text(canonical: str) -> str:
+    """The sha256 (hex) of a canonical JSON text."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def sha256_of(obj: object) -> str:
     """The sha256 (hex) of the canonical JSON of ``obj``."""
-    return hashlib.sha256(canonical_json(obj).encode("utf-8")).hexdigest()
+    return sha256_text(canonical_json(obj))

@@ -280,6 +280,7 @@ class Framework:
     penalty: Section | None = None
     fields: Mapping[str, Field] = field(default_factory=dict)
     file: str = ""
+    canonical: str = field(default="", repr=False, compare=False)  # the document's canonical JSON (hashed)
 
     def walk(self) -> list[tuple[Indicator, int]]:
         """Every node with its depth (1 = 一级指标), parents before children, in table order."""

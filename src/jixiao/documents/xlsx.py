@@ -6,6 +6,8 @@ cells above them, so a reviewer who edits a leaf score sees the table add up aga
 carries the scorecard's own result as its cached value, so readers that do not recalculate
 (openpyxl, previewers, mail clients) show the right numbers too. A scorecard with errors still
 gives both sheets, with blanks where a value is unknown and a visible note instead of the total.
+The table scored on travels in custom document properties (``frameworks.embedded``), so the
+评分表 sheet re-imports to the same table.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..core.fields import STANDARD_FIELDS
 from ..core.model import Evaluation, Framework, Item, Scorecard, Severity
+from ..frameworks.embedded import table_properties
 from .tables import DataRow, ScoreRow, ScoreTable, TotalRow, data_rows, score_table
 
 DATA_SHEET = "数据表"
@@ -103,6 +106,8 @@ def xlsx_bytes(scorecard: Scorecard, framework: Framework, evaluation: Evaluatio
     buffer = io.BytesIO()
     book = Workbook(buffer, {"in_memory": True, "constant_memory": False})
     book.set_properties(_properties(scorecard, framework, evaluation))
+    for name, text in table_properties(framework.canonical):  # the table itself, for `framework import`
+        book.set_custom_property(name, text, "text")
     styles = _Styles.of(book)
     _write_data_sheet(book.add_worksheet(DATA_SHEET), data_rows(evaluation, framework), evaluation, styles)
     sheet = book.add_worksheet(SCORE_SHEET)

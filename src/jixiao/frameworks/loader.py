@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import expr as ex
-from ..core.canonical import sha256_of
+from ..core.canonical import canonical_json, sha256_text
 from ..core.fields import STANDARD_FIELDS
 from ..core.kinds import kind_of
 from ..core.model import Cap, Field, Framework, GradeBand, Indicator, Issue, Section
@@ -115,6 +115,7 @@ def _framework(r: Reader, top: Mapping[str, Any], file: str) -> Framework:
     check_tree(r, indicators, fields)
     _check_rule_expressions(r, indicators, fields)
     provenance = _one_of(r, top, "provenance", PROVENANCES, required=True)
+    canonical = canonical_json(dict(top))
     return Framework(
         id=table_id,
         version=version,
@@ -123,7 +124,7 @@ def _framework(r: Reader, top: Mapping[str, Any], file: str) -> Framework:
         cap=_cap(r, top, total),
         grades=_grades(r, top.get("grades")),
         indicators=indicators,
-        sha256=sha256_of(dict(top)),
+        sha256=sha256_text(canonical),
         issuer=r.get(top, "issuer", "", "text", default=""),
         region=r.get(top, "region", "", "text", default=""),
         years=_years(r, top.get("years")),
@@ -135,6 +136,7 @@ def _framework(r: Reader, top: Mapping[str, Any], file: str) -> Framework:
         penalty=_section(r, top.get("penalty"), "penalty"),
         fields=fields,
         file=file,
+        canonical=canonical,
     )
 
 

@@ -67,7 +67,7 @@ def check_package(source: Path | bytes | IO[bytes], name: str) -> None:
     try:
         with zipfile.ZipFile(stream) as archive:
             problem = package_problem(archive, name)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return
     finally:
         if not isinstance(stream, Path):

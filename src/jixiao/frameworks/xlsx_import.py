@@ -4,7 +4,9 @@ Columns are found by their headers (一级指标, 二级指标, 三级指标, �
 variants) on any of the first rows; merged cells carry down; each row's deepest name is an
 indicator with its weight, definition and criteria. Rules are read from the criteria wording
 (``criteria_zh``); wording that cannot be read becomes ``judgement``, and the result says which.
-The output is a `jixiao/framework@1` document, validated by the ordinary loader.
+The output is a `jixiao/framework@1` document, validated by the ordinary loader. A workbook made
+by jixiao carries the table it was scored on (``embedded``): while the 评分表 sheet still shows
+that table (names, 分值, 指标解释, 评分标准), that very table is returned, with its sha256.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from typing import Any
 
 from ..core.errors import UnusableInput
 from ..core.inputs import InputRefused, os_reason, read_input
+from ..core.model import Framework, Indicator
 from ..core.numbers import in_range, to_decimal
+from ..core.rules import describe
 from .criteria_zh import names_alternatives, read_criteria
+from .embedded import embedded_table
 from .loader import FORMAT, Loaded, builtin_path, load_document
 from .packages import PackageRefused, check_package
 from .yamlio import load_file, loads
@@ -79,7 +84,8 @@ class Imported:
     sheet: str
     unsure: list[Unsure] = field(default_factory=list)
     read: int = 0
-    same_as: str = ""  # the built-in table a jixiao workbook was made on, re-imported as it is
+    same_as: str = ""  # the table a jixiao workbook was made on, re-imported as it is
+    edited: str = ""  # a jixiao workbook whose 评分表 sheet was edited: read from the wording, and why
 
 
 def _text(value: object) -> str:
@@ -261,7 +267,7 @@ def import_xlsx(path: Path, meta: dict[str, Any]) -> Imported:
         raise TableImportError(f"{path}：{error.message}") from error
     except Exception as error:  # a damaged sheet: openpyxl's XML parser raises many types while reading rows
         raise TableImportError(f"{path}：工作表已损坏，无法读取（{type(error).__name__}）") from error
-    own = _own_table(book, rows)
+    own, edited = _own_table(book, rows)
     if own is not None:  # jixiao's own 评分表 sheet, unchanged: the very table it was scored on
         loaded = load_document(loads(to_yaml(own)), str(path))
         leaves = _leaf_count(own["indicators"])
@@ -280,11 +286,64 @@ def import_xlsx(path: Path, meta: dict[str, Any]) -> Imported:
     sheets = "、".join(sheet.title for sheet, _, _ in tables)
     # validate exactly what will be written, so the YAML file and this result share one hash
     loaded = load_document(loads(to_yaml(document)), str(path))
-    return Imported(document, loaded, [u.name for u in unread], sheets, unsure, leaves - len(unread))
+    imported = Imported(document, loaded, [u.name for u in unread], sheets, unsure, leaves - len(unread))
+    imported.edited = edited
+    return imported
 
 
-def _own_table(book: Any, rows: list[Row]) -> dict[str, Any] | None:
-    """The document of the built-in table a jixiao workbook names (``id vN sha256:…`` in its
+def _own_table(book: Any, rows: list[Row]) -> tuple[dict[str, Any] | None, str]:
+    """The table a jixiao workbook was made on, when its 评分表 sheet still shows it; else None and,
+    when the sheet was edited, a message saying where.
+
+    The table comes from the document embedded in the custom properties (any table, the
+    bureau's own too); a workbook made before that names a built-in table in its keywords
+    (``id vN sha256:…``), and is compared on indicators and weights only.
+    """
+    properties = _custom_properties(book)
+    document = embedded_table(properties)
+    if document is not None:
+        loaded = load_document(document, "工作簿内嵌的评分表")
+        if loaded.framework is None:
+            return None, ""
+        changed = _first_change(rows, loaded.framework)
+        if not changed:
+            return document, ""
+        table = loaded.framework
+        return None, (
+            f"这是 jixiao 按评分表“{table.name}”（{table.id}，sha256 {table.sha256[:12]}）生成的工作簿，"
+            f"但评分表工作表已改动（{changed}）：已按工作表上的文字重新读取，编号、规则与 sha256 不再与原表相同"
+        )
+    return _named_builtin(book, rows), ""
+
+
+def _custom_properties(book: Any) -> dict[str, object]:
+    props = getattr(book, "custom_doc_props", None)
+    return {str(p.name): p.value for p in props} if props is not None else {}
+
+
+def _first_change(rows: list[Row], framework: Framework) -> str:
+    """Where the visible rows first differ from ``framework`` (name, 分值, 指标解释 or 评分标准); "" if nowhere."""
+    nodes = [node for node, _ in framework.walk()]
+    for (path, _, weight, definition, criteria, where), node in zip(rows, nodes, strict=False):
+        shown = (_split_name(path[-1])[0], weight, definition, criteria)
+        table = (_split_name(_text(node.name))[0], node.weight, _text(node.definition), _text(_criteria_of(node)))
+        for label, seen, meant in zip(("指标名称", "分值", "指标解释", "评分标准"), shown, table, strict=True):
+            if seen != meant:
+                return f"{where}的{label}"
+    if len(rows) != len(nodes):
+        return f"指标行数由 {len(nodes)} 行变为 {len(rows)} 行"
+    return ""
+
+
+def _criteria_of(node: Indicator) -> str:
+    """The 评分标准 as jixiao's workbook shows it: the table's wording, or its rule described."""
+    if node.criteria or node.rule is None:
+        return node.criteria
+    return describe(node.rule, node.weight, node.unit)
+
+
+def _named_builtin(book: Any, rows: list[Row]) -> dict[str, Any] | None:
+    """The document of the built-in table an older jixiao workbook names (``id vN sha256:…`` in its
     properties), when its 评分表 sheet still shows that table's indicators and weights."""
     match = OWN_KEYWORDS.match(str(getattr(book.properties, "keywords", "") or ""))
     found = builtin_path(match["id"]) if match else None

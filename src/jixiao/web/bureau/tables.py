@@ -100,4 +100,5 @@ def store_xlsx(user: Any, data: bytes, filename: str, meta: dict[str, Any]) -> S
         except JixiaoError as error:
             raise UnusableInput(error.message.replace(str(path), path.name)) from None
     stored = store_yaml(user, to_yaml(imported.document))
-    return Stored(stored.table, stored.created, stored.warnings, list(imported.unread))
+    edited = (Issue(Severity.WARNING, "import-edited", "", f"{imported.edited}。"),) if imported.edited else ()
+    return Stored(stored.table, stored.created, edited + stored.warnings, list(imported.unread))
