@@ -44,7 +44,7 @@ class Stored:
 
 
 def summary(report: dict[str, Any]) -> str:
-    """"末级指标 N 项：X 项已读为计算规则，Y 项需人工评定" for an import report ("" for none)."""
+    """The line "末级指标 N 项：X 项已读为计算规则，Y 项需人工评定" of an import report ("" for none)."""
     if not report or "leaves" not in report:
         return ""
     return f"末级指标 {report['leaves']} 项：{report['read']} 项已读为计算规则，{report['unread']} 项需人工评定"
@@ -153,11 +153,14 @@ def page(table_id: str) -> dict[str, Any] | None:
     stored = StoredTable.objects.select_related("uploaded_by").filter(table_id=table_id).first()
     framework = loaded.framework
     report = stored.import_report if stored is not None else {}
+    words = PROVENANCE_ZH.get(framework.provenance, framework.provenance) if framework else ""
+    short, _, note = words.partition("（")
     return {
         "table_id": table_id,
         "framework": framework,
         "stored": stored,
-        "provenance": PROVENANCE_ZH.get(framework.provenance, framework.provenance) if framework else "",
+        "provenance_short": short,
+        "provenance_note": note.rstrip("）"),
         "leaves": [(depth, node) for node, depth in framework.walk()] if framework else [],
         "report": report,
         "summary": summary(report),
