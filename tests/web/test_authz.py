@@ -132,6 +132,7 @@ ROUTES: dict[str, Route] = {
                       data={"until": "2099-12-31", "reason": "因故"}, to="/bureau/tasks/{task}/"),
     "b-attachment": Route("page", "GET", "/bureau/attachments/{att}", every(200)),
     "b-tables": Route("bureau", "GET", "/bureau/tables/", bureau(200)),
+    "b-table": Route("bureau", "GET", "/bureau/tables/mof-2013/", bureau(200)),
     "b-tables-upload": Route("bureau", "POST", "/bureau/tables/", bureau(200), data={"kind": "yaml"}),
     "b-units": Route("bureau", "GET", "/bureau/units/", bureau(200)),
     "b-units-import": Route("bureau", "POST", "/bureau/units/import", admin_only(200)),

@@ -7,6 +7,7 @@ units of their own and a reviewer scoped to one of them.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import timedelta
 from typing import Any
@@ -229,14 +230,14 @@ def test_xlsx_table_upload_is_converted_validated_and_usable_for_a_task(tree: An
         "outline": "zhanjiang",
     }
     response = client.post("/bureau/tables/", {"file": upload("评分表.xlsx", bureau_table_xlsx()), **meta})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == "/bureau/tables/city-xlsx-2024/"
     stored = StoredTable.objects.get(table_id="city-xlsx-2024")
     framework = TABLES.load("city-xlsx-2024").framework
     assert framework is not None and framework.name == "某市评分表" and framework.total == 100
     assert [n.name for n in framework.indicators] == ["部门决策", "部门管理", "部门绩效"]
     assert "city-xlsx-2024" in stored.yaml_text
-    page = client.get("/bureau/tables/").content.decode()
-    assert "分级评判" in page and "社会效益" in page  # unread wording named
+    page = client.get(response["Location"]).content.decode()
+    assert "需人工评定" in page and "社会效益" in page  # unread wording named
 
     task = create_task(client, [tree["D01-1"]], framework_id="city-xlsx-2024")
     assert task.framework_id == "city-xlsx-2024" and task.framework_sha256 == framework.sha256
@@ -253,6 +254,62 @@ def test_xlsx_table_upload_is_converted_validated_and_usable_for_a_task(tree: An
         "/bureau/tables/", {"file": upload("空.xlsx", xlsx([["无关"]])), **meta, "table_id": "city-none"}
     ).content.decode()
     assert "没有找到评分表" in not_a_table
+
+
+def post_xlsx(client: Client, table_id: str, rows: list[tuple[Any, ...]] = ROWS, **extra: Any) -> Any:
+    meta = {"table_id": table_id, "name": "某市评分表", "issuer": "某市财政局", "outline": "zhanjiang", **extra}
+    return client.post("/bureau/tables/", {"file": upload("评分表.xlsx", bureau_table_xlsx(rows)), **meta})
+
+
+def test_xlsx_table_is_imported_unless_the_bureau_marks_it_as_its_official_table(tree: Any) -> None:
+    client = client_for("bureau")
+    assert post_xlsx(client, "city-imported").status_code == 302
+    imported = TABLES.load("city-imported").framework
+    assert imported is not None and imported.provenance == "imported"
+    page = client.get("/bureau/tables/city-imported/").content.decode()
+    assert "由 Excel 导入" in page and "正式发布" not in page
+    listing = client.get("/bureau/tables/").content.decode()
+    assert "本局正式印发的评分表" in listing and 'name="official"' in listing
+
+    assert post_xlsx(client, "city-official", official="on").status_code == 302
+    official = TABLES.load("city-official").framework
+    assert official is not None and official.provenance == "official"
+    assert "正式发布" in client.get("/bureau/tables/city-official/").content.decode()
+    assert official.sha256 != imported.sha256  # the provenance is part of the table
+
+
+def test_yaml_upload_keeps_its_own_provenance_whatever_the_checkbox(tree: Any) -> None:
+    client = client_for("bureau")
+    text = builtin_yaml("city-2031")  # an example table: provenance example
+    response = client.post(
+        "/bureau/tables/", {"file": upload("t.yaml", text.encode(), "application/x-yaml"), "official": "on"}
+    )
+    assert response.status_code == 302
+    framework = TABLES.load("city-2031").framework
+    own = re.search(r"^provenance: (\w+)$", text, re.M)
+    assert own is not None and own[1] != "official" and framework is not None and framework.provenance == own[1]
+    assert StoredTable.objects.get(table_id="city-2031").import_report == {}
+    page = client.get("/bureau/tables/city-2031/").content.decode()
+    assert "末级指标" not in page and "导入提示" not in page
+
+
+def test_xlsx_upload_shows_the_counts_and_every_warning_with_sheet_row_and_wording(tree: Any) -> None:
+    client = client_for("bureau")
+    response = post_xlsx(client, "city-warned")
+    page = client.get(response["Location"]).content.decode()
+    # ROWS: 4 leaves; 社会效益's "酌情评分。" cannot be read (row 6 of sheet 评分表, after a title and a header)
+    report = StoredTable.objects.get(table_id="city-warned").import_report
+    assert report["leaves"] == 4 and report["read"] + report["unread"] == 4 and report["unread"] >= 1
+    summary = f"末级指标 4 项：{report['read']} 项已读为计算规则，{report['unread']} 项需人工评定"
+    assert summary in page  # shown once as the message after the upload, once in the report
+    assert "工作表“评分表”第6行" in page and "社会效益" in page and "酌情评分。" in page
+    for warning in report["warnings"]:
+        assert warning["where"] in page and warning["criteria"] in page
+    again = client.get("/bureau/tables/city-warned/").content.decode()  # the table's page keeps them
+    assert summary in again and "工作表“评分表”第6行" in again
+    assert "需人工评定" in client.get("/bureau/tables/").content.decode()
+    assert client.get("/bureau/tables/no-such-table/").status_code == 404
+    assert client.get("/bureau/tables/zhanjiang-city/").status_code == 200  # a built-in table has a page too
 
 
 # --------------------------------------------------------------------------- tasks

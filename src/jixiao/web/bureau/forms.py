@@ -148,6 +148,11 @@ class TableUploadForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    official = forms.BooleanField(
+        label="本局正式印发的评分表（不勾选则标为“由 Excel 导入”，须核对后方为正式）",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

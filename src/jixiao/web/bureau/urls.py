@@ -15,6 +15,7 @@ urlpatterns: list = [
     path("tasks/<int:task_id>/s/<int:submission_id>/extend", views.task_extend, name="task_extend"),
     path("attachments/<int:attachment_id>", views.attachment_download, name="attachment"),
     path("tables/", views.table_list, name="tables"),
+    path("tables/<str:table_id>/", views.table_page, name="table"),
     path("units/", views.unit_list, name="units"),
     path("units/import", views.units_import, name="units_import"),
     path("users/import", views.users_import, name="users_import"),

@@ -253,13 +253,19 @@ def table_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             error, stored = _store_table(request, form)
             if stored is not None:
-                return redirect(f"{reverse('bureau:tables')}?{urlencode({'stored': stored.table.table_id})}")
+                return redirect("bureau:table", table_id=stored.table.table_id)
     uploaded = StoredTable.objects.select_related("uploaded_by").order_by("-uploaded_at")
     builtin = [c for c in tables.table_choices() if not uploaded.filter(table_id=c[0]).exists()]
     return render(
         request,
         "bureau/tables.html",
-        {"form": form, "error": error, "uploaded": uploaded, "builtin": builtin, "just": request.GET.get("stored", "")},
+        {
+            "form": form,
+            "error": error,
+            "uploaded": [(t, tables.provenance(t.table_id)) for t in uploaded],
+            "builtin": builtin,
+            "just": request.GET.get("stored", ""),
+        },
     )
 
 
@@ -268,7 +274,8 @@ def _store_table(request: HttpRequest, form: TableUploadForm) -> tuple[Any, Any]
     data = upload.read()
     try:
         if form.cleaned_data["kind"] == "xlsx":
-            stored = tables.store_xlsx(request.user, data, upload.name, form.meta())
+            official = bool(form.cleaned_data.get("official"))
+            stored = tables.store_xlsx(request.user, data, upload.name, form.meta(), official)
         else:
             stored = tables.store_yaml(request.user, data.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -278,15 +285,20 @@ def _store_table(request: HttpRequest, form: TableUploadForm) -> tuple[Any, Any]
     table = stored.table
     verb = "已保存" if stored.created else "已存在相同内容的评分表，未重复保存"
     messages.success(request, f"评分表“{table.name}”（{table.table_id}）{verb}")
-    if stored.unread:
-        messages.warning(
-            request,
-            f"以下 {len(stored.unread)} 项的评分标准未能识别为计算规则，已按“分级评判”导入，请核对："
-            + "、".join(stored.unread),
-        )
+    if tables.summary(stored.report):
+        messages.info(request, tables.summary(stored.report) + "；各项提示见下方“导入提示”")
     for issue in stored.warnings[:20]:
         messages.warning(request, f"{issue.path}：{issue.message}" if issue.path else issue.message)
     return None, stored
+
+
+@bureau_required
+def table_page(request: HttpRequest, table_id: str) -> HttpResponse:
+    """One table: provenance, source, sha256, indicators and, for an .xlsx import, its report."""
+    shown = tables.page(table_id)
+    if shown is None:
+        raise Http404("没有这个评分表")
+    return render(request, "bureau/table.html", shown)
 
 
 # --------------------------------------------------------------------------- units and users

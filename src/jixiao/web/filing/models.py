@@ -239,6 +239,8 @@ class StoredTable(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+    # for a table converted from .xlsx: sheet, leaves, read, unread and every warning (sheet, row, wording)
+    import_report = models.JSONField("导入情况", default=dict, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "上传的评分表"
