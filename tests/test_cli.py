@@ -237,3 +237,15 @@ def test_an_empty_path_is_refused_not_taken_as_the_current_folder(tmp_path: Path
         assert result.exit_code == 2, (args, result.output)
         assert "路径不能为空" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["e.yaml"]
+
+
+def test_report_batch_naming_a_missing_file_writes_nothing(tmp_path: Path) -> None:
+    good = tmp_path / "a.yaml"
+    good.write_text(
+        (Path(__file__).parents[1] / "examples" / "lechang-2023.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result = invoke("report", str(good), str(tmp_path / "missing.yaml"), "-o", str(out), "--format", "md")
+    assert result.exit_code == 2
+    assert "missing.yaml：文件不存在，未生成任何报告" in " ".join(result.output.split()).replace(" ", "")
+    assert not out.exists()  # not half a batch

@@ -255,6 +255,7 @@ def report(
         err.print(f"[red]--format 应为 {'、'.join(documents.REPORT_FORMATS)} 之一[/red]")
         raise typer.Exit(2)
     try:
+        _all_exist(evaluations)
         outputs = documents.output_paths(evaluations, output, fmt, force)
         for path in outputs:
             documents.report_format(path)
@@ -267,6 +268,15 @@ def report(
     _print_outcomes(outcomes)
     if documents.has_errors(outcomes):
         raise typer.Exit(1)
+
+
+def _all_exist(evaluations: list[Path]) -> None:
+    """Refuse a batch naming a file that does not exist before any report is written (no partial batch)."""
+    from .core.inputs import is_stdin
+
+    missing = [str(p) for p in evaluations if not is_stdin(p) and not p.exists()]
+    if missing:
+        raise UnusableInput(f"{'、'.join(missing)}：文件不存在，未生成任何报告")
 
 
 @contextlib.contextmanager
